@@ -1,0 +1,59 @@
+# The single entry point. `make` lists the targets.
+# Set-up is automatic: every target that needs Python creates .venv (if missing) and installs
+# the pinned dependencies from requirements.lock first.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PARAMS ?= config/params/demo.yaml
+PYTEST := $(PY) -m pytest
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+.PHONY: help setup report test test-unit test-notebooks test-e2e notebooks demo-data lock bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed (on Debian: apt-get install python3-venv); trying virtualenv"; \
+	  $(PYTHON) -m pip install --user -q virtualenv && $(PYTHON) -m virtualenv -q $(VENV); }
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the pinned environment
+
+report: $(STAMP) ## Run the whole workbook on the bundled demo data (PARAMS=… for another file)
+	$(PY) -m helpers run --params $(PARAMS)
+
+test: $(STAMP) ## Run every test: unit + doctests, notebooks (nbval), end-to-end
+	$(PYTEST) -q src/helpers tests notebooks $(NBVAL) --ignore=notebooks/00_run_all.ipynb
+
+test-unit: $(STAMP) ## Unit tests and doctests of src/helpers (fast)
+	$(PYTEST) -q src/helpers tests/unit
+
+test-notebooks: $(STAMP) ## nbval over the committed stage notebooks (key figures compared)
+	$(PYTEST) -q notebooks $(NBVAL) --ignore=notebooks/00_run_all.ipynb
+
+test-e2e: $(STAMP) ## The master run on the small fixture, the failure path, environment files
+	$(PYTEST) -q tests --ignore=tests/unit
+
+notebooks: report ## Store the demo run's outputs in notebooks/ (the nbval baselines)
+	$(PY) -m helpers refresh-notebooks
+
+demo-data: $(STAMP) ## Regenerate the synthetic demo data (data/raw) and the test fixture
+	$(PY) -m helpers.demo
+
+lock: ## Re-pin requirements.lock from pyproject.toml (then update environment.yml)
+	$(PYTHON) -m venv /tmp/lock-venv && /tmp/lock-venv/bin/pip install -q . && \
+	/tmp/lock-venv/bin/pip freeze --exclude-editable | grep -v '^mediation-workbook' > requirements.lock
+
+bench: $(STAMP) ## The scaling benchmark (writes benchmarks/RESULTS.md)
+	$(PY) benchmarks/run.py
+
+clean: ## Delete everything generated (data/processed, reports)
+	find data/processed reports -mindepth 1 ! -name README.md -delete
+	rm -rf reports.new reports.failed

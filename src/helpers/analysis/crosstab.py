@@ -1,0 +1,101 @@
+"""Cross-tabulations and chi-square tests of independence (statsmodels), with expected-count checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.contingency_tables import Table
+
+from helpers.analysis.intervals import proportion
+
+
+@dataclass(frozen=True)
+class ChiSquare:
+    """Pearson chi-square test of independence on a table of counts."""
+
+    statistic: float
+    df: int
+    p_value: float
+    n: int
+    cramers_v: float
+    min_expected: float
+    share_expected_below_5: float
+    #: True when more than 20 % of expected counts are below 5 or any is below 1 (Cochran's rule)
+    warning: bool
+
+    def as_dict(self) -> dict[str, float | int | bool]:
+        return asdict(self)
+
+
+def counts(df: pd.DataFrame, row: str, col: str, *, row_order: Sequence[str] | None = None,
+           col_order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Counts of ``row`` x ``col`` over rows where both are answered (missing categories get 0).
+
+    >>> d = pd.DataFrame({"a": ["x", "y", "x", None], "b": ["u", "u", "v", "v"]})
+    >>> counts(d, "a", "b").to_dict()
+    {'u': {'x': 1, 'y': 1}, 'v': {'x': 1, 'y': 0}}
+    """
+    sub = df[[row, col]].dropna()
+    tab = pd.crosstab(sub[row].astype("str"), sub[col].astype("str"))
+    if row_order is not None:
+        tab = tab.reindex(index=list(row_order), fill_value=0)
+    if col_order is not None:
+        tab = tab.reindex(columns=list(col_order), fill_value=0)
+    tab.index.name, tab.columns.name = row, col
+    return tab.astype("int64")
+
+
+def chi_square(table: pd.DataFrame) -> ChiSquare:
+    """Pearson chi-square (no continuity correction) via ``statsmodels`` ``Table``.
+
+    Rows and columns with a zero total are dropped first (they carry no information).
+
+    Examples
+    --------
+    >>> r = chi_square(pd.DataFrame([[10, 20], [30, 40]]))
+    >>> round(r.statistic, 6), r.df
+    (0.793651, 1)
+    """
+    values = np.asarray(table, dtype=float)
+    values = values[values.sum(axis=1) > 0][:, values.sum(axis=0) > 0]
+    n = int(values.sum())
+    if values.shape[0] < 2 or values.shape[1] < 2:
+        return ChiSquare(np.nan, 0, np.nan, n, np.nan, np.nan, np.nan, True)
+    tab = Table(values, shift_zeros=False)
+    res = tab.test_nominal_association()
+    expected = tab.fittedvalues
+    k = min(values.shape) - 1
+    v = float(np.sqrt(res.statistic / (n * k))) if n and k else np.nan
+    below5 = float((expected < 5).mean())
+    return ChiSquare(
+        statistic=float(res.statistic), df=int(res.df), p_value=float(res.pvalue), n=n, cramers_v=v,
+        min_expected=float(expected.min()), share_expected_below_5=below5,
+        warning=bool(below5 > 0.2 or expected.min() < 1),
+    )
+
+
+def breakdown(df: pd.DataFrame, by: str, flag: str, *, order: Sequence[str] | None = None,
+              confidence: float = 0.95, method: str = "wilson") -> pd.DataFrame:
+    """Share of ``flag`` (boolean, NA = not answered) within each category of ``by``, with intervals.
+
+    Returns columns ``level, x, n, pct, ci_low, ci_high`` (levels in ``order`` or by n descending;
+    a level ``NONRESPONSE`` counts respondents whose ``by`` is missing).
+    """
+    sub = df[[by, flag]]
+    sub = sub[sub[flag].notna()]
+    key = sub[by].astype("str").fillna("NONRESPONSE")
+    grp = sub[flag].astype(bool).groupby(key, sort=True)
+    x, n = grp.sum().astype("int64"), grp.size().astype("int64")
+    out = pd.DataFrame({"level": x.index.astype("str"), "x": x.to_numpy(), "n": n.to_numpy()})
+    if order is not None:
+        levels = list(order) + (["NONRESPONSE"] if "NONRESPONSE" in out["level"].tolist() else [])
+        out = out.set_index("level").reindex(levels, fill_value=0).reset_index()
+    else:
+        out = out.sort_values(["n", "level"], ascending=[False, True], kind="stable")
+    est = proportion(out["x"].to_numpy(), out["n"].to_numpy(), confidence, method)
+    for k, v in est.items():
+        out[k] = v
+    return out.reset_index(drop=True).astype({"level": "str"})

@@ -1,0 +1,94 @@
+"""From analysis tables to what a reader sees: labelled, suppressed display tables; ui strings;
+figure values that are codes turned into labels in the report language; writing ``out_`` tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers.analysis.labels import Codebook
+from helpers.analysis.suppression import suppress_freq
+from helpers.analysis.tables import NONRESPONSE
+
+
+def ui_strings(sections: Mapping[str, str]) -> dict[str, str]:
+    """The ``ui`` section of a report text (a YAML mapping of short strings: column headers etc.)."""
+    return yaml.safe_load(sections["ui"])
+
+
+def ci_header(ui: Mapping[str, str], confidence: float) -> str:
+    """'95 % ДИ' from the confidence parameter (the level is never typed in a text)."""
+    return f"{confidence * 100:g}\u00a0% {ui['ci']}"
+
+
+def freq_display(table: pd.DataFrame, labels: Mapping[str, str], ui: Mapping[str, str], *, threshold: int,
+                 confidence: float, secondary: bool = True, responses: bool = False) -> pd.DataFrame:
+    """A frequency table as the reader sees it: option label, n, %, interval; small cells hidden.
+
+    The non-response row is kept (labelled ``ui['nonresponse']``, its % is of all respondents).
+    """
+    shown = suppress_freq(table, threshold, secondary=secondary)
+    label = [ui["nonresponse"] if c == NONRESPONSE else labels.get(c, c) for c in table["code"]]
+    ci = [("—" if lo == "—" else f"{lo}–{hi}") for lo, hi in zip(shown["ci_low"], shown["ci_high"])]
+    out = pd.DataFrame({ui["option"]: label, "n": shown["n"], "%": shown["pct"], ci_header(ui, confidence): ci})
+    if responses and "pct_responses" in shown:
+        out[ui["pct_responses"]] = shown["pct_responses"]
+    return out.astype("str")
+
+
+def breakdown_display(table: pd.DataFrame, labels: Mapping[str, str], ui: Mapping[str, str], *, threshold: int,
+                      confidence: float) -> pd.DataFrame:
+    """A share-by-level table (``crosstab.breakdown``): level, base n, share, interval; levels with
+    a base below the threshold are shown as '<threshold' with no share."""
+    from helpers.figures import format_number
+
+    hidden = f"<{threshold}"
+    small = table["n"] < threshold
+    lab = [ui["nonresponse"] if lv == NONRESPONSE else labels.get(lv, lv) for lv in table["level"]]
+    n = [hidden if s else format_number(v) for v, s in zip(table["n"], small)]
+    pct = ["—" if s or pd.isna(v) else format_number(v, 1) for v, s in zip(table["pct"], small)]
+    ci = ["—" if s or pd.isna(lo) else f"{format_number(lo, 1)}–{format_number(hi, 1)}"
+          for lo, hi, s in zip(table["ci_low"], table["ci_high"], small)]
+    return pd.DataFrame({ui["level"]: lab, "n": n, "%": pct, ci_header(ui, confidence): ci}).astype("str")
+
+
+def code_figures(figs: Mapping[str, Mapping[str, Any]], config_dir: str | Path, lang: str) -> dict[str, dict[str, Any]]:
+    """Figures whose unit is ``code:<survey>.<qid>`` (an option code) or ``row:<survey>.<qid>`` (a
+    grid row code) get their value replaced by the codebook label in ``lang``; others unchanged."""
+    out: dict[str, dict[str, Any]] = {}
+    for fid, fig in figs.items():
+        unit = str(fig.get("unit", ""))
+        if unit.startswith(("code:", "row:")) and isinstance(fig.get("value"), str):
+            kind, ref = unit.split(":", 1)
+            survey, qid = ref.split(".", 1)
+            cb = Codebook.load(config_dir, survey)
+            names = cb.labels(qid, lang) if kind == "code" else cb.row_labels(qid, lang)
+            label = names.get(fig["value"], fig["value"])
+            out[fid] = {**fig, "value": f"«{label}»" if lang == "ru" else f"«{label}»", "unit": "text"}
+        else:
+            out[fid] = dict(fig)
+    return out
+
+
+def write_out(df: pd.DataFrame, processed_dir: str | Path, name: str) -> Path:
+    """Write an analysis table ``out_<name>.parquet`` (index dropped; deterministic bytes).
+
+    Uses ``helpers.clean.io.write_table`` when the cleaning package provides it.
+    """
+    path = Path(processed_dir) / f"out_{name}.parquet"
+    try:  # the shared writer of the workbook, when present
+        from helpers.clean.io import write_table  # type: ignore[import-not-found]
+    except ImportError:
+        write_table = None
+    if write_table is not None:
+        try:
+            return write_table(df.reset_index(drop=True), path)
+        except TypeError:
+            pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.reset_index(drop=True).to_parquet(path, index=False)
+    return path

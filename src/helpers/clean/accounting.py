@@ -1,0 +1,79 @@
+"""Row accounting: for every input file, ``rows_in = rows_kept + rows_rejected + rows_duplicate``.
+
+Rejected and duplicate rows go to ``rejected/<source_file without extension>.csv`` with the rule,
+a human-readable reason, the column and the (masked) value. Each stage replaces only its own
+rows of ``row_accounting.csv`` (the files under the raw folders it owns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.clean import CleaningError
+
+ACCOUNTING_COLUMNS = ["source_file", "rows_in", "rows_kept", "rows_rejected", "rows_duplicate"]
+REJECTED_COLUMNS = ["source_row", "rule", "reason", "column", "value"]
+DUPLICATE_RULES_PREFIX = "duplicate"
+
+
+def reject(df: pd.DataFrame, mask: pd.Series, rule: str, reason: str | pd.Series, column: str = "", value: pd.Series | None = None) -> pd.DataFrame:
+    """The rejected-rows records for the rows of ``df`` selected by ``mask`` (one rule)."""
+    sel = df.loc[mask, "source_row"]
+    out = pd.DataFrame({"source_row": sel.astype("int64").to_numpy()})
+    out["rule"] = rule
+    out["reason"] = (reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason)
+    out["column"] = column
+    out["value"] = value[mask].astype("str").to_numpy() if value is not None else pd.NA
+    return out.astype({"rule": "str", "reason": "str", "column": "str", "value": "str"})
+
+
+def account(source_file: str, rows_in: int, rows_kept: int, rejected: pd.DataFrame) -> dict:
+    """One accounting row; checks that it balances and that no row was rejected twice."""
+    if rejected["source_row"].duplicated().any():
+        twice = rejected.loc[rejected["source_row"].duplicated(), "source_row"].tolist()
+        raise CleaningError(f"{source_file}: rows rejected by two rules: {twice[:10]}")
+    dup = int(rejected["rule"].str.startswith(DUPLICATE_RULES_PREFIX).sum())
+    rej = len(rejected) - dup
+    if rows_in != rows_kept + rej + dup:
+        raise CleaningError(f"{source_file}: row accounting does not balance: in {rows_in} != kept {rows_kept} + rejected {rej} + duplicate {dup}")
+    return {"source_file": source_file, "rows_in": rows_in, "rows_kept": rows_kept, "rows_rejected": rej, "rows_duplicate": dup}
+
+
+def rejected_path(processed_dir: Path, source_file: str) -> Path:
+    """``rejected/<source_file without extension>.csv``, e.g. ``rejected/surveys/population_ru.csv``."""
+    return Path(processed_dir) / "rejected" / Path(source_file).with_suffix(".csv")
+
+
+def write_rejected(processed_dir: Path, source_file: str, rejected: pd.DataFrame) -> Path | None:
+    """Write (or remove, when empty) the rejected rows of one source file."""
+    path = rejected_path(processed_dir, source_file)
+    if rejected.empty:
+        path.unlink(missing_ok=True)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rejected[REJECTED_COLUMNS].sort_values(["source_row", "rule"]).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def update_accounting(processed_dir: Path, rows: Iterable[dict], owned_prefixes: Iterable[str]) -> pd.DataFrame:
+    """Replace this stage's rows (``source_file`` under ``owned_prefixes``) in ``row_accounting.csv``."""
+    path = Path(processed_dir) / "row_accounting.csv"
+    new = pd.DataFrame(list(rows), columns=ACCOUNTING_COLUMNS)
+    prefixes = tuple(owned_prefixes)
+    if path.exists():
+        old = pd.read_csv(path, dtype={"source_file": "str"})
+        old = old.loc[~old["source_file"].str.startswith(prefixes)]
+        new = pd.concat([old, new], ignore_index=True)
+    new = new.sort_values("source_file").reset_index(drop=True)
+    for c in ACCOUNTING_COLUMNS[1:]:
+        new[c] = new[c].astype("int64")
+    bad = new.loc[new["rows_in"] != new["rows_kept"] + new["rows_rejected"] + new["rows_duplicate"]]
+    if len(bad):
+        raise CleaningError(f"row accounting does not balance for: {bad['source_file'].tolist()}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    # stale rejected files of this stage's sources that no longer have rejected rows
+    return new

@@ -1,0 +1,162 @@
+"""Codebooks (``config/codebooks/<survey>.yaml``) and value lists: labels → canonical codes.
+
+A label that no codebook knows is never dropped: mapping functions return the unknown values,
+the stage collects them over all files, and :func:`raise_unknown` stops the run with the list
+of every unknown value (file, column, value, count).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from helpers.clean import CleaningError
+from helpers.clean.normalise import clean_text, match_key
+
+
+class UnknownLabelError(CleaningError):
+    """Answer labels that the codebook does not know (all of them, in one message)."""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """One unknown label: where it was found and how often."""
+
+    file: str
+    column: str
+    value: str
+    count: int
+
+
+def load_codebook(path: str | Path) -> dict:
+    """Read one codebook and check its structure (ids unique, option codes unique per question)."""
+    path = Path(path)
+    cb = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ids = [q["id"] for q in cb["questions"]]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise CleaningError(f"{path.name}: question ids used twice: {dup}")
+    for q in cb["questions"]:
+        if q["type"] not in {"single", "multi", "likert", "grid", "number", "open"}:
+            raise CleaningError(f"{path.name}: question {q['id']}: unknown type {q['type']!r}")
+        codes = [o["code"] for o in q.get("options", [])]
+        if len(codes) != len(set(codes)):
+            raise CleaningError(f"{path.name}: question {q['id']}: option codes used twice")
+    return cb
+
+
+def load_codebooks(config_dir: str | Path) -> dict[str, dict]:
+    """All codebooks of ``config/codebooks``, by survey id (file order = sorted file names)."""
+    out = {}
+    for f in sorted((Path(config_dir) / "codebooks").glob("*.yaml")):
+        cb = load_codebook(f)
+        out[cb["survey"]] = cb
+    return out
+
+
+def label_map(options: Iterable[Mapping], langs: Iterable[str] = ("ru", "kk")) -> dict[str, str]:
+    """Normalised label (every language + aliases) → option code.
+
+    >>> label_map([{"code": "yes", "ru": "Да", "kk": "Иә", "aliases": ["ДА!"]}])
+    {'да': 'yes', 'иә': 'yes', 'да!': 'yes'}
+    """
+    pairs = []
+    for o in options:
+        labels = [o[l] for l in langs if l in o] + list(o.get("aliases", []))
+        pairs += [(str(lab), o["code"]) for lab in labels]
+    keys = match_key(pd.Series([p[0] for p in pairs], dtype="str"))
+    out: dict[str, str] = {}
+    for k, (_, code) in zip(keys, pairs):
+        if k in out and out[k] != code:
+            raise CleaningError(f"label {k!r} is given to two codes: {out[k]} and {code}")
+        out[k] = code
+    return out
+
+
+def map_single(values: pd.Series, mapping: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Map single-choice labels to codes. Returns ``(codes, unknown_mask)``; empty → NA (non-response).
+
+    >>> codes, unknown = map_single(pd.Series(["Да", " нет", "Может", None]), {"да": "yes", "нет": "no"})
+    >>> codes.tolist(), unknown.tolist()
+    (['yes', 'no', nan, nan], [False, False, True, False])
+    """
+    key = match_key(values)
+    codes = key.map(mapping)
+    unknown = key.notna() & codes.isna()
+    return codes.astype("str").where(codes.notna()), unknown
+
+
+def _segment_pattern(label: str) -> str:
+    """Regex for one option label as a whole ', '-separated segment of a checkbox cell."""
+    return r"(?:^|(?<=, ))" + re.escape(label) + r"(?=, |$)"
+
+
+def match_multiselect(
+    values: pd.Series, options: list[Mapping], allow_other: bool, langs: Iterable[str] = ("ru", "kk")
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Split checkbox answers (labels joined with ', ' by Google Forms) against the known options.
+
+    Never splits on commas blindly: every known option label (both languages, aliases) is
+    searched as a whole segment, longest label first, so labels that contain commas are found
+    intact. What remains is the free "Other" text (when the question has one) or unknown.
+    Vectorised over the *unique* answer strings, then broadcast back to the rows.
+
+    Returns ``(ticks, other_text, unknown_text)``: a bool frame with one column per option code,
+    the "Other" text (NA if none) and the unmatched remainder for questions without "Other".
+
+    >>> opts = [{"code": "family", "ru": "Семейные (развод, алименты)"}, {"code": "labour", "ru": "Трудовые"}]
+    >>> ticks, other, unknown = match_multiselect(pd.Series(["Трудовые, Семейные (развод, алименты), наследство", None]), opts, True, ["ru"])
+    >>> ticks.to_dict("list"), other.tolist()
+    ({'family': [True, False], 'labour': [True, False]}, ['наследство', nan])
+    """
+    langs = list(langs)
+    text = clean_text(values)
+    codes, uniques = pd.factorize(text)
+    u = pd.Series(uniques, dtype="str")
+    rest = u.copy()
+    labels = sorted(
+        ((str(lab), o["code"]) for o in options for lab in [*(o[l] for l in langs if l in o), *o.get("aliases", [])]),
+        key=lambda p: -len(p[0]),
+    )
+    hits = {o["code"]: pd.Series(False, index=u.index) for o in options}
+    for lab, code in labels:
+        pat = "(?i)" + _segment_pattern(lab)
+        h = rest.str.contains(pat, regex=True)
+        if h.any():
+            hits[code] = hits[code] | h
+            rest = rest.str.replace(pat, "", regex=True)
+    rest = rest.str.replace(r"(?:, )+", ", ", regex=True).str.strip(", ").str.strip()
+    rest = rest.where(rest.ne(""))
+    idx = np.where(codes >= 0, codes, 0)
+    valid = codes >= 0
+    ticks = pd.DataFrame(
+        {c: np.where(valid, h.to_numpy(dtype=bool)[idx] if len(u) else False, False) for c, h in hits.items()},
+        index=values.index,
+    )
+    rest_rows = pd.Series(np.asarray(rest, dtype=object)[idx] if len(u) else None, index=values.index, dtype="str").where(valid)
+    if allow_other:
+        return ticks, rest_rows, pd.Series(pd.NA, index=values.index, dtype="str")
+    return ticks, pd.Series(pd.NA, index=values.index, dtype="str"), rest_rows
+
+
+def unknown_list(file: str, column: str, values: pd.Series) -> list[Unknown]:
+    """Count the unknown values of one column (``values`` = the unknown cells only)."""
+    vc = clean_text(values).dropna().value_counts()
+    return [Unknown(file, column, str(v), int(n)) for v, n in sorted(vc.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def raise_unknown(unknown: list[Unknown], what: str = "codebook") -> None:
+    """Stop the run listing every unknown label (file, column, value, count); no-op when none."""
+    if not unknown:
+        return
+    lines = [f"  {u.file} | column {u.column!r} | value {u.value!r} | {u.count} row(s)" for u in unknown]
+    raise UnknownLabelError(
+        f"{len(unknown)} answer label(s) not in the {what} — add them (as an option or an alias) "
+        "to the codebook/value list, or correct the export:\n" + "\n".join(lines)
+    )

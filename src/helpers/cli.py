@@ -1,0 +1,176 @@
+"""Command line: ``python -m helpers run`` (the whole run), ``validate``, ``refresh-notebooks``.
+
+``run`` validates the parameters, executes the master notebook ``notebooks/00_run_all.ipynb``
+with papermill (which executes every stage), writes the manifest and swaps the new reports
+into place only when everything succeeded. Exit codes: 0 success, 1 a stage failed, 2 bad
+parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from helpers import manifest, paths, render
+from helpers.params import ParamsError, load, parse_override
+
+MASTER = "00_run_all.ipynb"
+KEEP_IN_REPORTS = {"README.md", ".gitignore"}
+_PROGRESS = re.compile(r"^\[\s*\d+/\d+\] ")
+
+
+class _StreamToTerminal(logging.Handler):
+    """Show the master notebook's progress lines (papermill logs its output) and nothing else."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for line in record.getMessage().splitlines():
+            if _PROGRESS.match(line):
+                print(line, flush=True)
+
+
+def _rmtree(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+
+
+def swap_in(staging: Path, reports: Path) -> None:
+    """Replace the generated content of ``reports`` by the staging folder's (README kept)."""
+    reports.mkdir(parents=True, exist_ok=True)
+    old = reports.with_name(reports.name + ".old")
+    _rmtree(old)
+    old.mkdir()
+    for item in reports.iterdir():
+        if item.name not in KEEP_IN_REPORTS:
+            item.rename(old / item.name)
+    for item in staging.iterdir():
+        item.rename(reports / item.name)
+    staging.rmdir()
+    shutil.rmtree(old)
+
+
+def run(params_file: str, overrides: dict) -> int:
+    """The whole run. Returns the process exit code."""
+    import papermill as pm
+
+    started = dt.datetime.now().astimezone()
+    t0 = time.perf_counter()
+    try:
+        P = load(params_file, overrides)
+    except ParamsError as exc:
+        print(f"error: invalid parameters: {exc}", file=sys.stderr)
+        return 2
+    reports = P.path("reports_dir")
+    staging = reports.with_name(reports.name + ".new")
+    failed = reports.with_name(reports.name + ".failed")
+    _rmtree(staging)
+    (staging / "review").mkdir(parents=True)
+    label = "demo data (synthetic)" if P.is_demo else "real data"
+    print(f"Run {P.source} — {label} — reports to {paths.relative_to_root(reports)}", flush=True)
+    log = logging.getLogger("papermill")
+    log.setLevel(logging.INFO)
+    handler = _StreamToTerminal()
+    log.addHandler(handler)
+    master_out = staging / "review" / MASTER
+    try:
+        pm.execute_notebook(
+            str(paths.NOTEBOOKS / MASTER), str(master_out),
+            parameters={"params_file": P.source, "overrides": overrides, "staging_dir": str(staging)},
+            kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False, log_output=True,
+        )
+    except pm.PapermillExecutionError as exc:
+        _rmtree(failed)
+        staging.rename(failed)
+        message = f"{exc.ename}: {exc.evalue}".replace(str(staging), str(failed))
+        print(f"\nFAILED — {message}\nThe last good reports in {paths.relative_to_root(reports)} are unchanged; "
+              f"the executed notebooks of this run are in {paths.relative_to_root(failed)}/review/.", file=sys.stderr)
+        return 1
+    finally:
+        log.removeHandler(handler)
+    render.write_html(master_out, staging / "review" / "00_run_all.html", title="00_run_all", lang="ru", reader=False)
+    summary = json.loads((staging / "run_summary.json").read_text(encoding="utf-8"))
+    (staging / "run_summary.json").unlink()
+    finished = dt.datetime.now().astimezone()
+    steps = summary["timings"] + [{"step": "00_run_all (total, incl. kernel start-ups)", "kind": "total",
+                                   "seconds": round(time.perf_counter() - t0, 3)}]
+    outputs = summary["outputs"] + ["review/00_run_all.html", "manifest.json"]
+    manifest.write(manifest.build(P, started=started, finished=finished, timings=steps, outputs=outputs),
+                   staging / "manifest.json")
+    swap_in(staging, reports)
+    _rmtree(failed)
+    n_exec = sum(1 for s in summary["timings"] if s["kind"] == "execute")
+    print(f"\nDone in {time.perf_counter() - t0:.1f} s: {n_exec} notebook executions. Reports in "
+          f"{paths.relative_to_root(reports)}/:")
+    for name in sorted(p.name for p in reports.iterdir() if p.suffix in (".html", ".pdf")):
+        print(f"  {name}")
+    print(f"  review/ (reviewer editions), manifest.json; figures in "
+          f"{paths.relative_to_root(P.path('processed_dir'))}/figures.json", flush=True)
+    return 0
+
+
+def _strip_volatile(nb_path: Path) -> None:
+    """Drop papermill timing metadata from a notebook (committed notebooks should not churn)."""
+    import nbformat
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, str(nb_path))
+
+
+def refresh_notebooks(reports_dir: str) -> int:
+    """Copy the executed stage notebooks of the last run back into ``notebooks/`` (nbval baselines)."""
+    review = paths.resolve(reports_dir) / "review"
+    if not review.is_dir():
+        print(f"error: no {review}: run `make report` first", file=sys.stderr)
+        return 2
+    copied = 0
+    for target in sorted(paths.NOTEBOOKS.glob("[1-9]*.ipynb")):
+        source = review / target.name
+        if not source.exists():
+            source = review / f"{target.stem}.ru.ipynb"
+        if source.exists():
+            shutil.copyfile(source, target)
+            _strip_volatile(target)
+            copied += 1
+            print(f"  {target.relative_to(paths.ROOT)} <- {source.relative_to(paths.ROOT)}")
+    print(f"{copied} notebooks refreshed with the outputs of the last run")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("run", "validate"):
+        p = sub.add_parser(name, help=f"{name} the pipeline" if name == "run" else "validate a parameters file")
+        p.add_argument("--params", default=str(paths.DEFAULT_PARAMS.relative_to(paths.ROOT)),
+                       help="YAML parameters file (default: %(default)s)")
+        p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a parameter, e.g. --set analysis.suppression_threshold=10")
+    r = sub.add_parser("refresh-notebooks", help="store the last run's outputs in notebooks/ (nbval baselines)")
+    r.add_argument("--reports", default="reports")
+    args = parser.parse_args(argv)
+    if args.command == "refresh-notebooks":
+        return refresh_notebooks(args.reports)
+    try:
+        overrides = dict(parse_override(s) for s in args.set)
+    except ParamsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "validate":
+        try:
+            P = load(args.params, overrides)
+        except ParamsError as exc:
+            print(f"error: invalid parameters: {exc}", file=sys.stderr)
+            return 2
+        print(f"{P.source}: valid ({len(P.flat())} parameters)")
+        return 0
+    return run(args.params, overrides)
