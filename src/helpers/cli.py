@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import manifest, paths, render
+from helpers import manifest, paths, pipeline, render
 from helpers.params import ParamsError, load, parse_override
 
 MASTER = "00_run_all.ipynb"
@@ -83,6 +83,7 @@ def run(params_file: str, overrides: dict) -> int:
             str(paths.NOTEBOOKS / MASTER), str(master_out),
             parameters={"params_file": P.source, "overrides": overrides, "staging_dir": str(staging)},
             kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False, log_output=True,
+            kernel_manager_class=pipeline.kernel_manager(staging / "logs" / "00_run_all.kernel.log"),
         )
     except pm.PapermillExecutionError as exc:
         _rmtree(failed)

@@ -8,10 +8,12 @@ not in the record stops the report: the text can never quote a number nobody com
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,18 @@ def _clean_value(value: Any) -> Number | str | None:
     if isinstance(value, (int, str)):
         return value
     raise TypeError(f"figure value must be a number or text, got {value!r} ({type(value).__name__})")
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``<path>.lock`` (for read-modify-write of shared files)."""
+    lock = path.with_name(f".{path.name}.lock")
+    with lock.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class FiguresRecord:
@@ -108,16 +122,24 @@ class FiguresRecord:
         return self._figures[id]
 
     def save(self) -> Path:
-        """Merge into the JSON file: entries of other notebooks kept, this notebook's replaced."""
-        existing = load(self.path) if self.path.exists() else {}
-        clash = [k for k, v in existing.items() if k in self._figures and v["notebook"] != self.notebook]
-        if clash:
-            raise ValueError(f"figure ids already recorded by another notebook: {clash}")
-        merged = {k: v for k, v in existing.items() if v["notebook"] != self.notebook}
-        merged.update({k: asdict(f) for k, f in self._figures.items()})
+        """Merge into the JSON file: entries of other notebooks kept, this notebook's replaced.
+
+        The read-merge-write holds an exclusive lock, so stages running side by side cannot
+        lose each other's figures.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"figures": dict(sorted(merged.items()))}, ensure_ascii=False, indent=1, sort_keys=True)
-        self.path.write_text(text + "\n", encoding="utf-8")
+        with locked(self.path):
+            existing = load(self.path) if self.path.exists() else {}
+            clash = [k for k, v in existing.items() if k in self._figures and v["notebook"] != self.notebook]
+            if clash:
+                raise ValueError(f"figure ids already recorded by another notebook: {clash}")
+            merged = {k: v for k, v in existing.items() if v["notebook"] != self.notebook}
+            merged.update({k: asdict(f) for k, f in self._figures.items()})
+            text = json.dumps({"figures": dict(sorted(merged.items()))}, ensure_ascii=False, indent=1,
+                              sort_keys=True)
+            tmp = self.path.with_suffix(".json.tmp")
+            tmp.write_text(text + "\n", encoding="utf-8")
+            tmp.replace(self.path)
         return self.path
 
     def summary(self, lang: str = "ru") -> str:

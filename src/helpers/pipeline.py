@@ -14,6 +14,7 @@ from pathlib import Path
 
 import papermill as pm
 import yaml
+from jupyter_client.manager import AsyncKernelManager
 
 from helpers import paths
 from helpers.params import Params
@@ -59,6 +60,22 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
+def kernel_manager(log_path: Path) -> type[AsyncKernelManager]:
+    """A kernel manager whose kernel writes its own stderr (start-up chatter) to ``log_path``.
+
+    Cell errors and outputs still arrive through the notebook; only the kernel process's
+    console noise leaves the terminal, which then shows one line per stage.
+    """
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            kw["stderr"] = log_path.open("ab")
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return LoggedKernelManager
+
+
 def execute(nb: str, out_nb: Path, parameters: dict, label: str) -> None:
     """Execute one notebook with papermill; on error raise :class:`StageFailed` naming the cell."""
     out_nb.parent.mkdir(parents=True, exist_ok=True)
@@ -71,6 +88,7 @@ def execute(nb: str, out_nb: Path, parameters: dict, label: str) -> None:
             cwd=str(paths.ROOT),
             progress_bar=False,
             log_output=False,
+            kernel_manager_class=kernel_manager(out_nb.parent.parent / "logs" / f"{label}.kernel.log"),
         )
     except pm.PapermillExecutionError as exc:
         raise StageFailed(

@@ -7,6 +7,7 @@ are WeasyPrint renderings of our own HTML with DejaVu fonts (every Kazakh letter
 from __future__ import annotations
 
 import html
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,9 +28,14 @@ def _code_css() -> str:
     return HtmlFormatter(style="default").get_style_defs(".highlight")
 
 
+_QUIET = logging.getLogger("helpers.render.nbconvert")
+_QUIET.setLevel(logging.ERROR)  # nbconvert warns about chart images without alt text; it adds a default
+
+
 @lru_cache(maxsize=2)
 def _exporter(reader: bool) -> HTMLExporter:
     return HTMLExporter(
+        log=_QUIET,
         template_name="basic",
         exclude_input=reader,
         exclude_input_prompt=True,

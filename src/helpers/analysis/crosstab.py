@@ -99,3 +99,38 @@ def breakdown(df: pd.DataFrame, by: str, flag: str, *, order: Sequence[str] | No
     for k, v in est.items():
         out[k] = v
     return out.reset_index(drop=True).astype({"level": "str"})
+
+
+def group_tests(df: pd.DataFrame, group: str, columns: Sequence[str], *, exclude: Sequence[str] = (),
+                mask: pd.Series | None = None) -> pd.DataFrame:
+    """Chi-square of ``group`` x each column (one test per column), with Holm-adjusted p-values.
+
+    Parameters
+    ----------
+    columns : answer columns (option codes, or bools for multi-select options).
+    exclude : answer codes left out of the test (e.g. "dont_know", kept apart from the scale).
+    mask : rows to use (e.g. those who answered a multi-select question).
+
+    Returns
+    -------
+    Frame ``column, n, statistic, df, p_value, p_holm, cramers_v, min_expected,
+    share_expected_below_5, warning``.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    sub = df if mask is None else df[mask.to_numpy()]
+    rows = []
+    for col in columns:
+        vals = sub[col]
+        keep = vals.notna() & sub[group].notna() & ~vals.astype("str").isin(list(exclude))
+        part = sub.loc[keep, [group, col]].astype({col: "str"})
+        res = chi_square(counts(part, group, col)) if len(part) else chi_square(pd.DataFrame())
+        rows.append({"column": col, **res.as_dict()})
+    out = pd.DataFrame(rows)
+    out["p_holm"] = np.nan
+    ok = out["p_value"].notna()
+    if ok.any():
+        out.loc[ok, "p_holm"] = multipletests(out.loc[ok, "p_value"].to_numpy(), method="holm")[1]
+    cols = ["column", "n", "statistic", "df", "p_value", "p_holm", "cramers_v", "min_expected",
+            "share_expected_below_5", "warning"]
+    return out[cols].astype({"column": "str"})

@@ -20,6 +20,10 @@ def _read(path: str) -> dict[str, Any]:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
+#: label of the free "Other" field of multi-select questions (``other: true`` in a codebook)
+_OTHER = {"ru": "Другое", "kk": "Басқа"}
+
+
 @dataclass(frozen=True)
 class Codebook:
     """One survey's codebook with label lookups for ``lang`` (``ru`` / ``kk``)."""
@@ -50,7 +54,9 @@ class Codebook:
         return self.question(qid)[lang]
 
     def codes(self, qid: str) -> list[str]:
-        """Option codes in codebook order."""
+        """Option codes in codebook order (derived ``age_band``: the registry's bands)."""
+        if qid == "age_band" and not any(q["id"] == qid for q in self.data["questions"]):
+            return age_band_codes(self.config_dir)
         return [str(o["code"]) for o in self.question(qid).get("options", [])]
 
     def rows(self, qid: str) -> list[str]:
@@ -60,7 +66,10 @@ class Codebook:
     def labels(self, qid: str, lang: str) -> dict[str, str]:
         """Option code -> label (fallback registries for regions and age bands)."""
         fallback = self._fallback(qid, lang)
-        return {str(o["code"]): o.get(lang) or fallback.get(str(o["code"]), str(o["code"]))
+        if fallback and not any(q["id"] == qid for q in self.data["questions"]):
+            return fallback
+        other = {"other": _OTHER[lang]} if self.question(qid).get("other") else {}
+        return other | {str(o["code"]): o.get(lang) or fallback.get(str(o["code"]), str(o["code"]))
                 for o in self.question(qid).get("options", [])} | {k: v for k, v in fallback.items()
                                                                    if k not in self.codes(qid)}
 

@@ -102,7 +102,12 @@ def diverging_chart(table: pd.DataFrame, *, item_labels: Mapping[str, str], code
         t["row"] = t["row"] + " — " + t["group"].map(lambda g: group_labels.get(g, g))
     wide = t.pivot_table(index="row", columns="code", values="pct", sort=False).reindex(columns=list(scale)).fillna(0)
     dk = t.groupby("row", sort=False)["pct_dont_know"].first().reindex(wide.index)
-    order = (wide[positive].sum(axis=1) + wide[neutral].sum(axis=1) / 2).sort_values(kind="stable").index
+    score = wide[positive].sum(axis=1) + wide[neutral].sum(axis=1) / 2
+    rows = t.drop_duplicates("row").set_index("row")
+    item_score = score.groupby(rows.loc[score.index, "item"].to_numpy()).transform("mean")
+    group_rank = rows.loc[score.index, "group"].map({g: -i for i, g in enumerate(dict.fromkeys(t["group"]))})
+    keys = pd.DataFrame({"item": item_score.to_numpy(), "group": group_rank.to_numpy()}, index=score.index)
+    order = keys.sort_values(["item", "group"], kind="stable").index
     wide, dk = wide.loc[order], dk.loc[order]
     ylabels = ["\n".join(textwrap.wrap(str(r), wrap)) for r in wide.index]
     y = np.arange(len(wide))
@@ -124,7 +129,7 @@ def diverging_chart(table: pd.DataFrame, *, item_labels: Mapping[str, str], code
     ax.axvline(0, color="black", linewidth=0.8)
     lim = max(100.0, float(np.nanmax(np.abs(np.r_[left, start]))) + 5)
     ax.set_xlim(-lim, lim)
-    ticks = np.arange(-100, 101, 25)
+    ticks = np.arange(-100, 101, 50)
     ax.set_xticks(ticks, [f"{abs(v)}" for v in ticks])
     ax.set_yticks(y, ylabels)
     ax.set_xlabel("%")

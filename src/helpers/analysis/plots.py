@@ -33,15 +33,19 @@ def _wrap(labels: Sequence[str], width: int) -> list[str]:
 
 
 def bar_ci(table: pd.DataFrame, *, labels: Mapping[str, str], title: str, subtitle: str, xlabel: str = "%",
-           label_col: str = "code", wrap: int = 40, color: str | None = None):
+           label_col: str = "code", wrap: int = 40, color: str | None = None, sort: bool = True):
     """Horizontal bars of ``pct`` with ``ci_low``–``ci_high`` whiskers, sorted (largest on top).
 
-    ``table`` rows are the options to draw (drop the non-response row first). Returns the Figure.
+    ``table`` rows are the options to draw (the non-response row is dropped). ``sort=False`` keeps
+    the given order (ordered scales). Returns the Figure.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    t = table.sort_values(["pct", label_col], ascending=[False, True], kind="stable").reset_index(drop=True)
+    t = table[table[label_col] != "NONRESPONSE"]
+    if sort:
+        t = t.sort_values(["pct", label_col], ascending=[False, True], kind="stable")
+    t = t.reset_index(drop=True)
     t = t.assign(label=_wrap([labels.get(c, c) for c in t[label_col]], wrap))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(t) + 1.5))
     sns.barplot(data=t, x="pct", y="label", color=color or charts.MAIN_COLOR, errorbar=None, ax=ax, orient="h")
@@ -64,7 +68,7 @@ def grouped_bar_ci(table: pd.DataFrame, *, labels: Mapping[str, str], group_labe
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    t = table.copy()
+    t = table[table[label_col] != "NONRESPONSE"].copy()
     if order is None:
         order = t.groupby(label_col)["pct"].mean().sort_values(ascending=False, kind="stable").index.tolist()
     groups = list(dict.fromkeys(t[group_col]))

@@ -92,3 +92,35 @@ def write_out(df: pd.DataFrame, processed_dir: str | Path, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     df.reset_index(drop=True).to_parquet(path, index=False)
     return path
+
+
+def record_share(rec: Any, fid: str, x: int, n: int, *, label_ru: str, label_kk: str, source: str,
+                 confidence: float, method: str = "wilson") -> dict[str, float]:
+    """Record ``<fid>.pct``, ``<fid>.ci_low``, ``<fid>.ci_high`` (percent, base n) in a FiguresRecord."""
+    from helpers.analysis.intervals import proportion
+
+    est = {k: float(v) for k, v in proportion(x, n, confidence, method).items()}
+    rec.add(f"{fid}.pct", est["pct"], unit="percent", label_ru=label_ru, label_kk=label_kk, source=source, base=n)
+    rec.add(f"{fid}.ci_low", est["ci_low"], unit="percent", label_ru=f"{label_ru}: нижняя граница интервала",
+            label_kk=f"{label_kk}: аралықтың төменгі шегі", source=f"{method} {confidence:g}", base=n)
+    rec.add(f"{fid}.ci_high", est["ci_high"], unit="percent", label_ru=f"{label_ru}: верхняя граница интервала",
+            label_kk=f"{label_kk}: аралықтың жоғарғы шегі", source=f"{method} {confidence:g}", base=n)
+    return {"x": x, "n": n, **est}
+
+
+def tests_display(tests: pd.DataFrame, ui: Mapping[str, str], labels: Mapping[str, str], key: str = "variable") -> pd.DataFrame:
+    """A table of chi-square results (columns of ``ChiSquare.as_dict`` plus ``key``) for readers."""
+    from helpers.figures import format_number, format_value
+
+    out = pd.DataFrame({
+        ui["variable"]: [labels.get(v, v) for v in tests[key]],
+        "n": [format_number(v) for v in tests["n"]],
+        ui["statistic"]: [format_number(v, 2) for v in tests["statistic"]],
+        ui["df"]: [format_number(v) for v in tests["df"]],
+        ui["p_value"]: [format_value(v, "p", "ru") for v in tests["p_value"]],
+        ui["cramers_v"]: [format_number(v, 2) for v in tests["cramers_v"]],
+        ui["expected_warning"]: [ui["warning_yes"] if w else ui["warning_no"] for w in tests["warning"]],
+    })
+    if "p_holm" in tests:
+        out.insert(5, "p (Holm)", [format_value(v, "p", "ru") for v in tests["p_holm"]])
+    return out.astype("str")

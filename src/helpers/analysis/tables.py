@@ -175,3 +175,25 @@ def share(flag: pd.Series, *, confidence: float = 0.95, method: str = "wilson") 
     x, n = int(valid.sum()), int(len(valid))
     est = proportion(x, n, confidence, method)
     return {"x": x, "n": n, **{k: float(v) for k, v in est.items()}}
+
+
+def pooled(table: pd.DataFrame, codes: Sequence[str]) -> tuple[int, int]:
+    """Respondents choosing any of ``codes`` in a single-choice table, and the base: ``(x, base)``.
+
+    >>> pooled(single_choice(pd.Series(["a", "b", "c", None]), ["a", "b", "c"]), ["a", "b"])
+    (2, 3)
+    """
+    opts = table[table["code"] != NONRESPONSE]
+    return int(opts.loc[opts["code"].isin(list(codes)), "n"].sum()), int(opts["base"].iloc[0])
+
+
+def nonresponse(table: pd.DataFrame) -> int:
+    """The item non-response count of a frequency table."""
+    return int(table.loc[table["code"] == NONRESPONSE, "n"].iloc[0])
+
+
+def ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """The option rows of a frequency table ranked by n (ties in table order), non-response dropped."""
+    opts = table[table["code"] != NONRESPONSE].reset_index(drop=True)
+    order = np.lexsort((np.arange(len(opts)), -opts["n"].to_numpy()))
+    return opts.iloc[order].reset_index(drop=True)

@@ -75,11 +75,15 @@ def _check_header(columns: list, name: str) -> list[str]:
 
 
 def _finish(df: pd.DataFrame, cols: list[str], name: str) -> pd.DataFrame:
+    """Name the columns, empty cells → NA, add ``source_row``; trailing blank rows are not rows."""
     df.columns = cols
     df = df.astype("str").apply(lambda c: c.where(c.str.strip().ne("")))
     df.insert(0, "source_row", pd.RangeIndex(2, len(df) + 2))
-    blank = df.drop(columns="source_row").isna().all(axis=1)
-    return df.loc[~blank | (blank.cumsum() < blank.sum()) | ~blank[::-1].cummax()[::-1]].reset_index(drop=True) if len(df) else df
+    if len(df):
+        filled = df.drop(columns="source_row").notna().any(axis=1).to_numpy()
+        last = filled.nonzero()[0].max() + 1 if filled.any() else 0
+        df = df.iloc[:last].reset_index(drop=True)
+    return df
 
 
 def read_csv(path: str | Path, name: str | None = None) -> pd.DataFrame:
@@ -99,6 +103,8 @@ def read_csv(path: str | Path, name: str | None = None) -> pd.DataFrame:
     # trailing fully-empty lines are not rows
     while body and all(not c.strip() for c in body[-1]):
         body.pop()
+    if not body:
+        raise CleaningError(f"{name}: row 2: no data rows (header only)")
     bad = [(i + 2, len(r)) for i, r in enumerate(body) if len(r) != len(cols) and any(c.strip() for c in r)]
     if bad:
         row, n = bad[0]
@@ -131,6 +137,8 @@ def read_xlsx(path: str | Path, name: str | None = None) -> pd.DataFrame:
     raw = raw.map(_cell_text)
     cols = _check_header(list(raw.iloc[0]), name)
     body = raw.iloc[1:].reset_index(drop=True)
+    if body.isna().all(axis=None):
+        raise CleaningError(f"{name}: row 2: no data rows (header only)")
     body.columns = range(len(cols))
     return _finish(body.astype(object).where(body.notna(), ""), cols, name)
 

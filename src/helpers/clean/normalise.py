@@ -107,17 +107,25 @@ def to_number(s: pd.Series) -> pd.Series:
 
 # --- regions ---------------------------------------------------------------------------------
 
-_REGION_WORDS = re.compile(r"\b(область|обл|облысы|облысының|г|город|города|қаласы|каласы|қ|обл\.)\b\.?")
+_CITY_WORDS = re.compile(r"(?<![\w-])(?:г|гор|город|города|қаласы|каласы|қ)(?![\w-])\.?")
+_OBL_ABBR = re.compile(r"(?<![\w-])обл(?![\w-])\.?")
+_OBL_WORDS = re.compile(r"(?<![\w-])(?:область|облысы)(?![\w-])")
 
 
-def region_key(s: pd.Series) -> pd.Series:
-    """Key for region matching: :func:`match_key` without «область/обл./облысы/г./қаласы» and punctuation.
+def region_key(s: pd.Series, strip: bool = False) -> pd.Series:
+    """Key for region matching: :func:`match_key`, «обл.» → «область», «г./қаласы» and punctuation dropped;
+    with ``strip`` also without «область/облысы» (a second, looser key).
 
-    >>> region_key(pd.Series(["г. Нур-Султан", "Карагандинская обл.", "ВКО"])).tolist()
-    ['нур-султан', 'карагандинская', 'вко']
+    >>> region_key(pd.Series(["г. Нур-Султан", "Карагандинская обл.", "ВКО", "Алматы облысы"])).tolist()
+    ['нур-султан', 'карагандинская область', 'вко', 'алматы облысы']
+    >>> region_key(pd.Series(["Карагандинская обл."]), strip=True).tolist()
+    ['карагандинская']
     """
-    k = match_key(s)
-    return k.str.replace(_REGION_WORDS, " ", regex=True).str.replace(r"[.,;:«»\"()]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+    k = match_key(s).str.replace(_OBL_ABBR, " область ", regex=True).str.replace(_CITY_WORDS, " ", regex=True)
+    k = k.str.replace(r"[.,;:«»\"()]", " ", regex=True)
+    if strip:
+        k = k.str.replace(_OBL_WORDS, " ", regex=True)
+    return k.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def load_regions(config_dir: Path) -> dict:
@@ -126,7 +134,12 @@ def load_regions(config_dir: Path) -> dict:
 
 
 def region_lookup(regions: Mapping) -> dict[str, str]:
-    """Every spelling of every region (normalised key) → its 2021 region code (2022 oblasts mapped)."""
+    """Every spelling of every region (normalised key) → its 2021 region code (2022 oblasts mapped).
+
+    Keys come in two kinds: the full spelling (must be unambiguous, else an error) and the
+    spelling without «область/облысы», added only where it is unambiguous (so «Алматы облысы»
+    → ALM while «Алматы» → ALA).
+    """
     pairs: list[tuple[str, str]] = []
     for r in regions["regions"]:
         for label in [r["code"], r["ru"], r["kk"], r["en"], *r.get("abbr", []), *r.get("aliases", [])]:
@@ -137,12 +150,18 @@ def region_lookup(regions: Mapping) -> dict[str, str]:
     allc = regions.get("all_country")
     if allc:
         pairs += [(a, allc["code"]) for a in allc["aliases"]]
-    keys = region_key(pd.Series([p[0] for p in pairs], dtype="str"))
+    labels = pd.Series([p[0] for p in pairs], dtype="str")
     lookup: dict[str, str] = {}
-    for key, (_, code) in zip(keys, pairs):
+    for key, (_, code) in zip(region_key(labels), pairs):
         if key in lookup and lookup[key] != code:
             raise ValueError(f"config/regions.yaml: the spelling {key!r} is given to {lookup[key]} and {code}")
         lookup[key] = code
+    loose: dict[str, set[str]] = {}
+    for key, (_, code) in zip(region_key(labels, strip=True), pairs):
+        loose.setdefault(key, set()).add(code)
+    for key, codes in loose.items():
+        if key not in lookup and len(codes) == 1:
+            lookup[key] = next(iter(codes))
     return lookup
 
 
@@ -158,20 +177,21 @@ def map_regions(s: pd.Series, lookup: Mapping[str, str], cutoff: float = 0.88) -
     (['KAR', nan], ['карагандинская', nan])
     """
     key = region_key(s)
-    codes = key.map(lookup)
+    loose = region_key(s, strip=True)
+    codes = key.map(lookup).fillna(loose.map(lookup)).astype("str")
     fixed = pd.Series(pd.NA, index=s.index, dtype="str")
     todo = codes.isna() & key.notna()
     if todo.any():
         known = list(lookup)
         fuzzy: dict[str, str] = {}
-        for u in key[todo].unique():
+        for u in loose[todo].unique():
             near = difflib.get_close_matches(u, known, n=2, cutoff=cutoff)
             if near and (len(near) == 1 or lookup[near[0]] == lookup[near[1]] or
                          difflib.SequenceMatcher(None, u, near[0]).ratio() - difflib.SequenceMatcher(None, u, near[1]).ratio() > 0.05):
                 fuzzy[u] = near[0]
-        f = key[todo].map(fuzzy)
+        f = pd.Series(loose[todo].map(fuzzy), dtype="str")
         fixed.loc[todo] = f
-        codes.loc[todo] = f.map(lookup)
+        codes.loc[todo] = pd.Series(f.map(lookup), dtype="str")
     return codes.astype("str").where(codes.notna()), fixed
 
 

@@ -8,6 +8,7 @@ phone punctuation) gets the same id. The salt comes from :meth:`helpers.params.P
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Iterable
@@ -46,19 +47,23 @@ def person_key(name: pd.Series, phone: pd.Series | None = None) -> pd.Series:
 
 
 def pseudonymise(values: pd.Series, salt: str) -> pd.Series:
-    """Salted pseudonymous ids (``p`` + 12 hex digits of sha256) of normalised values; NA stays NA.
+    """Salted pseudonymous ids (``p`` + 12 base32 characters of sha256) of normalised values; NA stays NA.
 
-    Hashing runs once per unique value.
+    Base32 (letters and the digits 2–7) rather than hex, so that an id never looks like a phone
+    number or a 12-digit IIN. Hashing runs once per unique value.
 
     >>> pseudonymise(pd.Series(["A@x.kz", " a@x.kz", None]), "s").tolist()
-    ['pbda3cecc918c', 'pbda3cecc918c', nan]
+    ['pxwr45terrqb3', 'pxwr45terrqb3', nan]
     """
     if not salt:
         raise ValueError("pseudonymise: an empty salt is not allowed")
     key = match_key(values)
     codes, uniques = pd.factorize(key)
     salt_b = salt.encode("utf-8") + b"\x1f"
-    ids = np.array(["p" + hashlib.sha256(salt_b + str(u).encode("utf-8")).hexdigest()[:ID_LENGTH] for u in uniques], dtype=object)
+    ids = np.array(
+        ["p" + base64.b32encode(hashlib.sha256(salt_b + str(u).encode("utf-8")).digest()).decode("ascii").lower()[:ID_LENGTH] for u in uniques],
+        dtype=object,
+    )
     out = pd.Series(ids[np.where(codes >= 0, codes, 0)] if len(ids) else None, index=values.index, dtype="str")
     return out.where(codes >= 0)
 

@@ -11,11 +11,13 @@ A check is data (``audit_checks`` in ``config/indicators.yaml``)::
       decimals: 1                       # compare at the report's printed precision
 
 Expressions: a value id, a number, ``{sum: [ids]}`` (an id ending in ``*`` = every id with that
-prefix), ``{pct: [num, den]}`` (num / den × 100), ``{product: [ids]}``, ``{diff: [a, b]}``.
+prefix), ``{count: [ids]}`` (how many ids match), ``{pct: [num, den]}`` (num / den × 100),
+``{product: [ids]}``, ``{diff: [a, b]}``.
 
 Tolerance rules: the recomputed value is first rounded to ``decimals`` (the precision the report
 prints; none = exact), then ``status`` is ``ok`` when ``|reported − rounded| ≤ tolerance``
-(default 0, plus 1e-9 for float noise), else ``mismatch``. ``difference`` = reported − recomputed
+(default 0, plus 1e-9 for float noise), else ``mismatch``. A check with ``relation: gte`` tests a
+printed lower bound ('более 1200'): ``ok`` when reported ≥ the bound. ``difference`` = reported − recomputed
 (unrounded).
 """
 
@@ -62,6 +64,8 @@ def evaluate(expr: Any, values: Mapping[str, float]) -> float:
             float(values[k]) for k in _ids(expr, values))
     if isinstance(expr, Mapping) and len(expr) == 1:
         (op, args), = expr.items()
+        if op == "count":
+            return float(sum(len(_ids(a, values)) for a in args))
         if op == "sum":
             return math.fsum(float(values[k]) if not isinstance(a, (int, float)) else float(a)
                              for a in args for k in (_ids(a, values) if isinstance(a, str) else [a]))
@@ -75,31 +79,42 @@ def evaluate(expr: Any, values: Mapping[str, float]) -> float:
     raise ValueError(f"bad audit expression: {expr!r}")
 
 
-def compare(reported: float, recomputed: float, *, decimals: int | None = None, tolerance: float = 0.0) -> str:
+def compare(reported: float, recomputed: float, *, decimals: int | None = None, tolerance: float = 0.0,
+            relation: str = "eq") -> str:
     """``ok`` or ``mismatch`` by the module's tolerance rules.
 
     >>> compare(99.6, 100 * 749 / 752, decimals=1), compare(6.2, 62.46, decimals=1), compare(1894, 1893)
     ('ok', 'mismatch', 'mismatch')
+    >>> compare(1280, 1200, relation="gte")
+    'ok'
     """
     target = round(recomputed, decimals) if decimals is not None else recomputed
+    if relation == "gte":
+        return "ok" if reported >= target - tolerance - 1e-9 else "mismatch"
+    if relation != "eq":
+        raise ValueError(f"relation must be 'eq' or 'gte', got {relation!r}")
     return "ok" if abs(reported - target) <= tolerance + 1e-9 else "mismatch"
 
 
-def rule_text(decimals: int | None, tolerance: float) -> str:
+def rule_text(decimals: int | None, tolerance: float, relation: str = "eq") -> str:
     """Human-readable tolerance rule of one check."""
     base = "exact" if decimals is None else f"at printed precision ({decimals} dp)"
+    if relation == "gte":
+        base = "reported >= stated lower bound"
     return base if not tolerance else f"{base}, tolerance ±{tolerance:g}"
 
 
 def row(check: str, reported: float, recomputed: float, *, kind: str, source: str, label_ru: str,
-        label_kk: str, decimals: int | None = None, tolerance: float = 0.0, note: str = "") -> dict[str, Any]:
+        label_kk: str, decimals: int | None = None, tolerance: float = 0.0, relation: str = "eq",
+        note: str = "") -> dict[str, Any]:
     """One audit row (a dict with :data:`COLUMNS`)."""
     if kind not in KINDS:
         raise ValueError(f"audit kind must be one of {KINDS}, got {kind!r}")
     return {"check": check, "kind": kind, "source": source, "reported": float(reported),
             "recomputed": float(recomputed), "difference": float(reported) - float(recomputed),
-            "status": compare(float(reported), float(recomputed), decimals=decimals, tolerance=tolerance),
-            "rule": rule_text(decimals, tolerance), "label_ru": label_ru, "label_kk": label_kk, "note": note}
+            "status": compare(float(reported), float(recomputed), decimals=decimals, tolerance=tolerance,
+                              relation=relation),
+            "rule": rule_text(decimals, tolerance, relation), "label_ru": label_ru, "label_kk": label_kk, "note": note}
 
 
 def run_checks(checks: Sequence[Mapping[str, Any]], values: Mapping[str, float]) -> tuple[pd.DataFrame, list[str]]:
@@ -119,7 +134,7 @@ def run_checks(checks: Sequence[Mapping[str, Any]], values: Mapping[str, float])
         rows.append(row(c["id"], rep, rec, kind=c["kind"], source=c.get("source", ""),
                         label_ru=c["label_ru"], label_kk=c.get("label_kk", c["label_ru"]),
                         decimals=c.get("decimals"), tolerance=float(c.get("tolerance", 0.0)),
-                        note=c.get("note", "")))
+                        relation=c.get("relation", "eq"), note=c.get("note", "")))
     return frame(rows), sorted(skipped)
 
 
@@ -133,6 +148,28 @@ def events_vs_record(reported: Mapping[str, float], recorded: Mapping[str, int],
                 source=source, label_ru=f"Участники мероприятия {eid}: реестр отчёта vs записи участников",
                 label_kk=f"{eid} іс-шарасының қатысушылары: есеп тізілімі мен қатысушылар жазбалары")
             for eid, rep in sorted(reported.items())]
+    return frame(rows)
+
+
+def pairs_vs_record(values: Mapping[str, float], reported_prefix: str, recorded_prefix: str, *,
+                    check_prefix: str, source: str, labels: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    """One ``vs_record_data`` row per category present under ``reported_prefix`` (e.g. the report's
+    age bands), compared with the same category under ``recorded_prefix`` (0 when none recorded).
+
+    ``labels`` maps a category code to its (ru, kk) label.
+
+    >>> v = {"rep.a": 5.0, "rep.b": 2.0, "rec.a": 5.0}
+    >>> pairs_vs_record(v, "rep.", "rec.", check_prefix="x", source="s", labels={})["status"].tolist()
+    ['ok', 'mismatch']
+    """
+    rows = []
+    for key in sorted(k for k in values if k.startswith(reported_prefix)):
+        code = key[len(reported_prefix):]
+        if code == "total" or "." in code:
+            continue
+        ru, kk = labels.get(code, (code, code))
+        rows.append(row(f"{check_prefix}.{code}", values[key], float(values.get(recorded_prefix + code, 0.0)),
+                        kind="vs_record_data", source=source, label_ru=ru, label_kk=kk))
     return frame(rows)
 
 

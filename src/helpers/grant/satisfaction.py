@@ -59,3 +59,18 @@ def share_table(
         out = out.drop(columns=key)
     cols = [c for c in out.columns if c != "n_records"]
     return out[cols].reset_index(drop=True)
+
+
+def by_dimensions(df: pd.DataFrame, dimensions: list[str], **kwargs) -> pd.DataFrame:
+    """:func:`share_table` overall and per dimension, stacked: ``dimension, group`` + the share columns.
+
+    >>> df = pd.DataFrame({"office": ["a", "b"], "rating": ["positive", "positive"]})
+    >>> by_dimensions(df, ["office"])[["dimension", "group", "n_rated"]].to_dict("records")
+    [{'dimension': 'all', 'group': 'all', 'n_rated': 2}, {'dimension': 'office', 'group': 'a', 'n_rated': 1}, {'dimension': 'office', 'group': 'b', 'n_rated': 1}]
+    """
+    parts = [share_table(df, None, **kwargs).assign(dimension="all", group="all")]
+    for dim in dimensions:
+        t = share_table(df, dim, **kwargs).rename(columns={dim: "group"})
+        parts.append(t.assign(dimension=dim, group=t["group"].astype("str")))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["dimension", "group"] + [c for c in out.columns if c not in ("dimension", "group")]]

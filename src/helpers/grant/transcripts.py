@@ -14,9 +14,11 @@ approximation, parts in brackets). Number format rules (stated, because the repo
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 import pandas as pd
+import yaml
 
 _NUM = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
 
@@ -168,6 +170,15 @@ def _label_code(label: str, codes: dict[str, str]) -> str:
     return codes[max(hits, key=len)]
 
 
+def safe_code(code: str) -> str:
+    """A category code usable inside a figure id ('59+' → '59plus').
+
+    >>> safe_code("59+")
+    '59plus'
+    """
+    return str(code).replace("+", "plus")
+
+
 def reported_values(
     *,
     indicators: pd.DataFrame,
@@ -186,7 +197,8 @@ def reported_values(
     ``<row>a``); ``reported.stats.<table>.<code>`` (``total`` for the total column);
     ``reported.budget.<line>.amount|share``; ``reported.info.<item>.<k>`` and ``….<k>.part<j>``;
     ``reported.text.<statement_id>``; ``reported.event.<RT-01…>``; ``reported.partners.listed``
-    (rows of the partners table). Empty cells give no id.
+    (rows of the partners table); ``reported.stats.social_status_fractional_cells`` (cells of the
+    social-status table that hold a fractional number of people). Empty cells give no id.
     """
     out: dict[str, float] = {}
 
@@ -207,7 +219,8 @@ def reported_values(
         put(f"reported.social.{no}.plan", row.plan_text)
         put(f"reported.social.{no}.fact", row.fact_text)
     for row in stats.itertuples(index=False):
-        code = "total" if str(row.column).startswith("Количество участников") else _label_code(row.column, label_codes)
+        code = "total" if str(row.column).startswith("Количество участников") else safe_code(
+            _label_code(row.column, label_codes))
         put(f"reported.stats.{row.table}.{code}", row.value_text)
     for row in budget.itertuples(index=False):
         put(f"reported.budget.{row.line}.amount", row.amount_text, share=True)
@@ -225,4 +238,35 @@ def reported_values(
     for eid, text in zip(ids, register["participants"], strict=True):
         put(f"reported.event.{eid}", text)
     out["reported.partners.listed"] = float(len(partners))
+    social = [v for k, v in out.items() if k.startswith("reported.stats.social_status.") and not k.endswith(".total")]
+    out["reported.stats.social_status_fractional_cells"] = float(sum(1 for v in social if not float(v).is_integer()))
     return dict(sorted(out.items()))
+
+
+#: the transcription files of the hand-made report (``<raw_dir>/<grant.report_dir>/<name>.csv``)
+FILES: tuple[str, ...] = ("indicators_reported", "social_effect", "beneficiary_stats", "budget", "info_work",
+                          "narrative_figures", "events_register", "partners")
+
+
+def read_transcriptions(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the transcription CSVs as text exactly as printed (no NA conversion, no type guessing)."""
+    folder = Path(folder)
+    return {name: pd.read_csv(folder / f"{name}.csv", dtype="str", keep_default_na=False, encoding="utf-8")
+            for name in FILES}
+
+
+def label_codes(config_dir: str | Path) -> dict[str, str]:
+    """Printed column labels of §4 → category codes, from the age-band and social-category registries."""
+    config_dir = Path(config_dir)
+    bands = yaml.safe_load((config_dir / "age_bands.yaml").read_text(encoding="utf-8"))["bands"]
+    cats = yaml.safe_load((config_dir / "social_categories.yaml").read_text(encoding="utf-8"))["categories"]
+    codes = {b["ru"]: b["code"] for b in bands} | {c["ru"]: c["code"] for c in cats}
+    return codes | {"Мужчин": "male", "Женщин": "female"}
+
+
+def values_from(frames: dict[str, pd.DataFrame], codes: dict[str, str]) -> dict[str, float]:
+    """:func:`reported_values` of the frames returned by :func:`read_transcriptions`."""
+    return reported_values(indicators=frames["indicators_reported"], social_effect=frames["social_effect"],
+                           stats=frames["beneficiary_stats"], budget=frames["budget"], info_work=frames["info_work"],
+                           narrative=frames["narrative_figures"], register=frames["events_register"],
+                           partners=frames["partners"], label_codes=codes)

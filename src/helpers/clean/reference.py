@@ -1,0 +1,71 @@
+"""Reference lists of ``config/`` loaded once per stage: regions, age bands, social categories,
+journal headers and values, codebooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from helpers.clean.codebook import label_map, load_codebooks
+from helpers.clean.normalise import load_regions, region_lookup
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Everything the cleaning functions look labels up in."""
+
+    regions: dict
+    region_lookup: dict[str, str]
+    age_bands: dict
+    social: dict
+    headers: dict
+    values: dict
+    codebooks: dict[str, dict]
+
+    @property
+    def region_codes(self) -> list[str]:
+        return [r["code"] for r in self.regions["regions"]]
+
+    @property
+    def band_codes(self) -> list[str]:
+        return [b["code"] for b in self.age_bands["bands"]]
+
+    @property
+    def social_codes(self) -> list[str]:
+        return [c["code"] for c in self.social["categories"]]
+
+    @property
+    def vulnerable_codes(self) -> list[str]:
+        return [c["code"] for c in self.social["categories"] if c["vulnerable"]]
+
+    def value_map(self, field: str) -> dict[str, str]:
+        """Normalised label → code for one journal/participant field (``config/journal_values.yaml``)."""
+        if field == "social_category":
+            return label_map(self.social["categories"])
+        return label_map(self.values[field])
+
+    def region_labels(self, lang: str) -> pd.Series:
+        """Region code → name in ``lang``."""
+        return pd.Series({r["code"]: r[lang] for r in self.regions["regions"]})
+
+
+def load_reference(config_dir: str | Path) -> Reference:
+    """Read the reference lists of ``config_dir``."""
+    c = Path(config_dir)
+    regions = load_regions(c)
+    return Reference(
+        regions=regions,
+        region_lookup=region_lookup(regions),
+        age_bands=_yaml(c / "age_bands.yaml"),
+        social=_yaml(c / "social_categories.yaml"),
+        headers=_yaml(c / "journal_headers.yaml"),
+        values=_yaml(c / "journal_values.yaml"),
+        codebooks=load_codebooks(c),
+    )

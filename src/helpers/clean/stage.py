@@ -1,0 +1,143 @@
+"""The two cleaning stages as functions the notebooks call: find the inputs, clean each file,
+stop on unknown labels (listing all of them), then write tables, rejected rows and accounting.
+
+Nothing is written when a file fails or a label is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.clean import CleaningError, events, journals, surveys
+from helpers.clean.accounting import update_accounting, write_rejected
+from helpers.clean.codebook import raise_unknown
+from helpers.clean.io import read_table, write_table
+from helpers.clean.reference import Reference, load_reference
+from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
+
+SURVEY_PREFIXES = ("surveys/",)
+JOURNAL_PREFIXES = ("journals/", "events/", "report_2021/events_register")
+REGISTER = "report_2021/events_register.csv"
+
+
+@dataclass
+class StageResult:
+    """What a cleaning stage did: the tables it wrote, the accounting, the rejected rows, fixes."""
+
+    tables: dict[str, pd.DataFrame]
+    accounting: pd.DataFrame
+    rejected: pd.DataFrame
+    region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    written: list[str] = field(default_factory=list)
+
+    def rejected_summary(self) -> pd.DataFrame:
+        """Rows not kept, by file and rule (the reviewer's overview)."""
+        if self.rejected.empty:
+            return pd.DataFrame(columns=["source_file", "rule", "reason", "rows"])
+        r = self.rejected.assign(reason=self.rejected["reason"].str.replace(r" row \d+", " row N", regex=True))
+        return r.groupby(["source_file", "rule", "reason"], as_index=False).size().rename(columns={"size": "rows"})
+
+
+def _rel(path: Path, raw_dir: Path) -> str:
+    return path.relative_to(raw_dir).as_posix()
+
+
+def survey_files(raw_dir: Path, ref: Reference, fmt: str) -> list[tuple[str, str, Path]]:
+    """``(survey, lang, path)`` of every export to read; a missing export stops the run."""
+    out, missing = [], []
+    for survey in ref.codebooks:
+        for lang in ("ru", "kk"):
+            p = raw_dir / "surveys" / f"{survey}_{lang}.{fmt}"
+            (out if p.is_file() else missing).append((survey, lang, p))
+    if missing:
+        raise CleaningError("survey export(s) not found: " + ", ".join(_rel(p, raw_dir) for _, _, p in missing))
+    return out
+
+
+def _finish(res_list, raw_dir, processed_dir, prefixes, tables_to_write) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rej = []
+    for source_file, res in res_list:
+        write_rejected(processed_dir, source_file, res.rejected)
+        if len(res.rejected):
+            rej.append(res.rejected.assign(source_file=source_file))
+    # stale rejected files of this stage
+    rej_dir = processed_dir / "rejected"
+    current = {str(Path(s).with_suffix(".csv")) for s, r in res_list if len(r.rejected)}
+    if rej_dir.exists():
+        for f in rej_dir.rglob("*.csv"):
+            rel = f.relative_to(rej_dir).as_posix()
+            if rel.startswith(prefixes) and rel not in current:
+                f.unlink()
+    acc = update_accounting(processed_dir, [r.accounting for _, r in res_list], prefixes)
+    mine = acc.loc[acc["source_file"].str.startswith(prefixes)].reset_index(drop=True)
+    rejected = pd.concat(rej, ignore_index=True) if rej else pd.DataFrame(columns=["source_file", "source_row", "rule", "reason", "column", "value"])
+    return mine, rejected[["source_file", "source_row", "rule", "reason", "column", "value"]]
+
+
+def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv") -> StageResult:
+    """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4."""
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    ref = load_reference(config_dir)
+    results, unknown = [], []
+    for survey, lang, path in survey_files(raw_dir, ref, fmt):
+        rel = _rel(path, raw_dir)
+        res = surveys.clean_export(read_table(path, rel), ref.codebooks[survey], ref, rel, lang, salt)
+        results.append((rel, survey, res))
+        unknown += res.unknown
+    raise_unknown(unknown, "codebooks (config/codebooks)")
+    tables, written = {}, []
+    for survey, cb in ref.codebooks.items():
+        parts = [r.clean for _, s, r in results if s == survey]
+        df = pd.concat(parts, ignore_index=True)
+        name = f"core_survey__{survey}"
+        write_table(df, processed_dir / f"{name}.parquet", survey_schema(cb, ref.region_codes, ref.band_codes), ["response_id"])
+        tables[name] = df
+        written.append(f"{name}.parquet")
+    acc, rejected = _finish([(rel, r) for rel, _, r in results], raw_dir, processed_dir, SURVEY_PREFIXES, tables)
+    fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)
+    return StageResult(tables, acc, rejected, fixes, written)
+
+
+def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, period) -> StageResult:
+    """Stage 11: office journals, the event register and participant lists → three ``core_*`` tables."""
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    ref = load_reference(config_dir)
+    results, unknown = [], []
+    jfiles = sorted(p for p in (raw_dir / "journals").glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+    if not jfiles:
+        raise CleaningError(f"no consultation journals in {_rel(raw_dir / 'journals', raw_dir.parent)}")
+    offices = [journals.office_of(p, ref) for p in jfiles]
+    dup_off = sorted({o for o in offices if offices.count(o) > 1})
+    if dup_off:
+        raise CleaningError(f"two journal files for the same office: {dup_off}")
+    for p in jfiles:
+        rel = _rel(p, raw_dir)
+        res = journals.clean_journal(read_table(p, rel), ref, rel, salt, period)
+        results.append((rel, "journal", res))
+        unknown += res.unknown
+    reg_path = raw_dir / REGISTER
+    reg = events.clean_register(read_table(reg_path, REGISTER), ref, REGISTER, salt)
+    results.append((REGISTER, "events", reg))
+    unknown += reg.unknown
+    known = reg.clean["event_id"].tolist()
+    for p in sorted(p for p in (raw_dir / "events" / "participants").glob("*") if p.suffix.lower() in (".csv", ".xlsx")):
+        rel = _rel(p, raw_dir)
+        res = events.clean_participants(read_table(p, rel), ref, rel, salt, events.event_of(p, known))
+        results.append((rel, "participants", res))
+        unknown += res.unknown
+    raise_unknown(unknown, "value lists (config/journal_values.yaml, regions.yaml, social_categories.yaml)")
+    cons = pd.concat([r.clean for _, k, r in results if k == "journal"], ignore_index=True)
+    parts = pd.concat([r.clean for _, k, r in results if k == "participants"], ignore_index=True)
+    specs = {
+        "core_journal__consultations": (cons, journal_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values), ["consultation_id"]),
+        "core_events__events": (reg.clean, events_schema(ref.values), ["event_id"]),
+        "core_events__participants": (parts, participants_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values), ["event_id", "source_row"]),
+    }
+    for name, (df, schema, key) in specs.items():
+        write_table(df, processed_dir / f"{name}.parquet", schema, key)
+    acc, rejected = _finish([(rel, r) for rel, _, r in results], raw_dir, processed_dir, JOURNAL_PREFIXES, None)
+    fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)
+    return StageResult({k: v[0] for k, v in specs.items()}, acc, rejected, fixes, [f"{k}.parquet" for k in specs])

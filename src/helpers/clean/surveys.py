@@ -1,0 +1,224 @@
+"""Survey exports (Google Forms, ru and kk versions) → ``core_survey__<survey>`` tables.
+
+Transformations include: matching the export's headers to the codebook (question text in the
+form's language; grid columns ``Question [Row]``), parsing the locale timestamps, mapping answer
+labels to codes (single, Likert, grid), splitting checkbox cells against the known options
+(longest first, option texts may contain commas; the rest is the "Other" text), numbers in range,
+removing empty rows, test submissions and duplicate submissions by the explicit rules in
+:data:`RULES`, pseudonymising e-mails and masking free text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.clean import CleaningError
+from helpers.clean.accounting import account, reject
+from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, unknown_list
+from helpers.clean.normalise import band_of, clean_text, map_regions, match_key, parse_dates, to_number
+from helpers.clean.pii import mask_text, pseudonymise
+from helpers.clean.reference import Reference
+
+#: the explicit row rules, in the order they are applied (a row gets the first that applies).
+RULES: dict[str, str] = {
+    "empty_row": "no answer in any question column",
+    "test_submission": "a test submission: an answer or the e-mail reads «тест»/«test»/«сынақ»/«проверка»",
+    "bad_timestamp": "the timestamp is missing or in no known format",
+    "not_a_number": "a number question holds text that is not a number",
+    "out_of_range": "a number outside the range the codebook allows (age 13–100 …)",
+    "duplicate_respondent": "the same e-mail submitted the form again: the earliest submission is kept",
+    "duplicate_submission": "identical answers to every question within 24 h of an earlier submission: the earliest is kept",
+}
+TIMESTAMP_FORMATS = ("%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
+TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
+DUPLICATE_WINDOW = pd.Timedelta(hours=24)
+
+
+@dataclass
+class ExportResult:
+    """What cleaning one export gives: the clean rows, the rejected rows, accounting, unknown labels."""
+
+    clean: pd.DataFrame
+    rejected: pd.DataFrame
+    accounting: dict
+    unknown: list[Unknown] = field(default_factory=list)
+    region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _hkey(text: str) -> str:
+    return " ".join(str(text).split()).casefold().replace("ё", "е")
+
+
+def column_plan(cb: dict, headers: list[str], name: str) -> dict[str, tuple[str, str | None]]:
+    """Map the export's headers to ``(question id, grid row code | None)``; special columns get ids
+    ``__timestamp`` and ``__email``. Any missing or unexpected column stops with one message.
+
+    Question texts are accepted in both languages (some forms were copied without translating a title).
+    """
+    expected: dict[str, tuple[str, str | None]] = {}
+    for lang in ("ru", "kk", "en"):
+        if lang in cb["timestamp_header"]:
+            expected[_hkey(cb["timestamp_header"][lang])] = ("__timestamp", None)
+        if "email_header" in cb and lang in cb["email_header"]:
+            expected[_hkey(cb["email_header"][lang])] = ("__email", None)
+    for q in cb["questions"]:
+        for lang in ("ru", "kk"):
+            if q["type"] == "grid":
+                for row in q["rows"]:
+                    expected[_hkey(f"{q[lang]} [{row[lang]}]")] = (q["id"], row["code"])
+            else:
+                expected[_hkey(q[lang])] = (q["id"], None)
+    plan = {}
+    unexpected = []
+    for h in headers:
+        if _hkey(h) in expected:
+            plan[h] = expected[_hkey(h)]
+        else:
+            unexpected.append(h)
+    got = set(plan.values())
+    need = [("__timestamp", None)] + [
+        (q["id"], r["code"]) if q["type"] == "grid" else (q["id"], None)
+        for q in cb["questions"]
+        for r in (q["rows"] if q["type"] == "grid" else [None])
+    ]
+    missing = [f"{qid}{'[' + r + ']' if r else ''}" for qid, r in need if (qid, r) not in got]
+    twice = sorted({v for v in plan.values() if list(plan.values()).count(v) > 1})
+    if missing or unexpected or twice:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) for question(s): {', '.join(missing)}")
+        if unexpected:
+            cols = ", ".join(f"column {headers.index(h) + 1} {h!r}" for h in unexpected)
+            parts.append(f"row 1: column(s) not in codebook '{cb['survey']}' (renamed? wrong encoding?): {cols}")
+        if twice:
+            parts.append(f"question(s) present twice (ru and kk header?): {twice}")
+        raise CleaningError(f"{name}: " + "; ".join(parts))
+    return plan
+
+
+def _test_rows(raw: pd.DataFrame, cols: list[str]) -> pd.Series:
+    hit = pd.Series(False, index=raw.index)
+    for c in cols:
+        hit |= match_key(raw[c]).str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool)
+    return hit
+
+
+def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, lang: str, salt: str) -> ExportResult:
+    """Clean one survey export (already read by :func:`helpers.clean.io.read_table`)."""
+    survey = cb["survey"]
+    plan = column_plan(cb, [c for c in raw.columns if c != "source_row"], source_file)
+    inv = {v: k for k, v in plan.items()}
+    ts_col, email_col = inv[("__timestamp", None)], inv.get(("__email", None))
+    answer_cols = [h for h, (qid, _) in plan.items() if not qid.startswith("__")]
+    n = len(raw)
+    out = pd.DataFrame(index=raw.index)
+    unknown: list[Unknown] = []
+    region_fixes = []
+    rejected_parts = []
+    done = pd.Series(False, index=raw.index)
+
+    def _rule(mask: pd.Series, rule: str, reason, column: str = "", value: pd.Series | None = None) -> None:
+        nonlocal done
+        m = mask.fillna(False).astype(bool) & ~done
+        if m.any():
+            rejected_parts.append(reject(raw, m, rule, reason, column, value))
+            done = done | m
+
+    _rule(raw[answer_cols].isna().all(axis=1), "empty_row", RULES["empty_row"])
+    text_cols = answer_cols + ([email_col] if email_col else [])
+    _rule(_test_rows(raw, text_cols), "test_submission", RULES["test_submission"])
+    ts = parse_dates(raw[ts_col], TIMESTAMP_FORMATS)
+    _rule(ts.isna(), "bad_timestamp", RULES["bad_timestamp"], ts_col, raw[ts_col])
+
+    for q in cb["questions"]:
+        qid, kind = q["id"], q["type"]
+        if kind == "grid":
+            mapping = label_map(q["options"])
+            for row in q["rows"]:
+                col = inv[(qid, row["code"])]
+                codes, unk = map_single(raw[col], mapping)
+                out[f"{qid}__{row['code']}"] = codes
+                unknown += unknown_list(source_file, col, raw.loc[unk & ~done, col])
+            continue
+        col = inv[(qid, None)]
+        if kind in ("single", "likert"):
+            codes, unk = map_single(raw[col], label_map(q["options"]))
+            if qid == "region" and unk.any():
+                fixed_codes, fixed = map_regions(raw.loc[unk, col], ref.region_lookup)
+                codes.loc[unk] = fixed_codes
+                region_fixes.append(pd.DataFrame({"source_file": source_file, "value": raw.loc[unk, col], "region": fixed_codes}).dropna())
+                unk = unk & codes.isna()
+            out[qid] = codes
+            unknown += unknown_list(source_file, col, raw.loc[unk & ~done, col])
+        elif kind == "multi":
+            ticks, other, unk_text = match_multiselect(raw[col], q["options"], bool(q.get("other")))
+            for code in ticks.columns:
+                out[f"{qid}__{code}"] = ticks[code]
+            if q.get("other"):
+                out[f"{qid}__other"] = other.notna()
+                out[f"{qid}__other_text"] = mask_text(other)
+            out[f"{qid}__answered"] = clean_text(raw[col]).notna()
+            bad = unk_text.notna() & ~done
+            unknown += unknown_list(source_file, col, unk_text[bad])
+        elif kind == "number":
+            num = to_number(raw[col])
+            given = clean_text(raw[col]).notna()
+            _rule(given & num.isna(), "not_a_number", f"{RULES['not_a_number']} (question {qid})", col, raw[col])
+            lo, hi = q.get("min", -np.inf), q.get("max", np.inf)
+            _rule(num.notna() & ((num < lo) | (num > hi)), "out_of_range", f"{qid} outside {lo}–{hi}", col, raw[col])
+            out[qid] = num.round().astype("Int64") if qid == "age" else num
+        elif kind == "open":
+            out[qid] = mask_text(clean_text(raw[col]))
+
+    email = match_key(raw[email_col]) if email_col else pd.Series(pd.NA, index=raw.index, dtype="str")
+    # duplicates among the rows still in: same e-mail → keep the earliest submission
+    live = ~done
+    order = pd.DataFrame({"ts": ts, "row": raw["source_row"], "email": email})[live].sort_values(["ts", "row"])
+    has_mail = order["email"].notna()
+    first_row = order[has_mail].groupby("email")["row"].transform("first")
+    dup_mail = pd.Series(False, index=raw.index)
+    dup_mail.loc[first_row.index] = (first_row != order.loc[has_mail, "row"]).to_numpy()
+    kept_of = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    kept_of.loc[first_row.index] = first_row.to_numpy()
+    _rule(dup_mail, "duplicate_respondent", "same e-mail as row " + kept_of.astype("str") + " (the earliest submission, kept)", email_col or "", None)
+    # identical answers within 24 h (rows without e-mail)
+    live = ~done
+    content_cols = [c for c in out.columns if not c.endswith("__other_text")]
+    h = pd.util.hash_pandas_object(out[content_cols].astype("str").fillna("<NA>"), index=False)
+    frame = pd.DataFrame({"h": h, "ts": ts, "row": raw["source_row"]})[live & email.isna()].sort_values(["h", "ts", "row"])
+    g = frame.groupby("h")
+    first_ts, first_r = g["ts"].transform("first"), g["row"].transform("first")
+    dup = (frame["row"] != first_r) & (frame["ts"] - first_ts <= DUPLICATE_WINDOW)
+    dup_sub = pd.Series(False, index=raw.index)
+    dup_sub.loc[frame.index] = dup.to_numpy()
+    kept_sub = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    kept_sub.loc[frame.index] = first_r.to_numpy()
+    _rule(dup_sub, "duplicate_submission", "identical answers to row " + kept_sub.astype("str") + " within 24 h (earliest kept)")
+
+    keep = ~done
+    response_id = survey + "-" + lang + "-" + raw["source_row"].astype("str")
+    resp_key = ("response:" + response_id).where(email.isna(), "email:" + email.fillna(""))
+    clean = pd.DataFrame(
+        {
+            "response_id": response_id,
+            "respondent_id": pseudonymise(resp_key, salt),
+            "survey": survey,
+            "form_lang": lang,
+            "source_file": source_file,
+            "source_row": raw["source_row"].astype("int64"),
+            "submitted_at": ts,
+        }
+    )
+    clean = pd.concat([clean, out], axis=1).loc[keep]
+    if "age" in clean:
+        clean.insert(clean.columns.get_loc("age") + 1, "age_band", band_of(clean["age"], ref.age_bands["bands"]))
+    else:
+        clean["age_band"] = pd.Series(pd.NA, index=clean.index, dtype="str")
+    rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else reject(raw, pd.Series(False, index=raw.index), "", "")
+    rejected["value"] = mask_text(rejected["value"])
+    fixes = pd.concat(region_fixes, ignore_index=True) if region_fixes else pd.DataFrame(columns=["source_file", "value", "region"])
+    return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, n, int(keep.sum()), rejected), unknown, fixes)

@@ -1,0 +1,79 @@
+"""Reader-edition tables of the grant report: formatted text cells, headers in the report language.
+
+Column headers and category words come from the ``labels`` section of
+``config/texts/grant_report.<lang>.md`` (YAML), so the tables and the text are edited in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from helpers.figures import format_number
+
+
+def _num(x: Any, decimals: int = 0) -> str:
+    return "—" if x is None or pd.isna(x) else format_number(float(x), decimals)
+
+
+def _value(x: Any, unit: str) -> str:
+    if x is None or pd.isna(x):
+        return "—"
+    if unit == "percent":
+        return _num(x, 1) + "\u00a0%"
+    return _num(x, 0 if float(x).is_integer() else 2)
+
+
+def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks: list[str] | None = None) -> pd.DataFrame:
+    """Plan-vs-fact rows of ``tasks`` as display text (indicator, plan, fact, reported fact, % achieved, basis).
+
+    >>> pvf = pd.DataFrame({"task": ["t"], "indicator": ["Консультации"], "indicator_kk": ["Кеңестер"], "unit": ["count"],
+    ...     "plan": [500.0], "plan_qualifier": ["exact"], "fact": [752.0], "fact_reported": [752.0],
+    ...     "fact_basis": ["record_data"], "pct_achieved": [150.4]})
+    >>> labels = {"columns": {"indicator": "И", "plan": "П", "fact": "Ф", "fact_reported": "О", "pct_achieved": "%",
+    ...     "fact_basis": "Б"}, "qualifier": {"exact": ""}, "basis": {"record_data": "записи"}}
+    >>> plan_vs_fact(pvf, labels, "ru").iloc[0].tolist()
+    ['Консультации', '500', '752', '752', '150,4\\xa0%', 'записи']
+    """
+    d = pvf if tasks is None else pvf[pvf["task"].isin(tasks)]
+    c = labels["columns"]
+    q = labels["qualifier"]
+    out = pd.DataFrame({
+        c["indicator"]: d["indicator"] if lang == "ru" else d["indicator_kk"],
+        c["plan"]: [(q.get(qq, "") + " " + _value(p, u)).strip() for p, u, qq in zip(d["plan"], d["unit"], d["plan_qualifier"])],
+        c["fact"]: [_value(f, u) for f, u in zip(d["fact"], d["unit"])],
+        c["fact_reported"]: [_value(f, u) for f, u in zip(d["fact_reported"], d["unit"])],
+        c["pct_achieved"]: [_num(x, 1) + "\u00a0%" if pd.notna(x) else "—" for x in d["pct_achieved"]],
+        c["fact_basis"]: [labels["basis"].get(b, b) for b in d["fact_basis"]],
+    })
+    return out.reset_index(drop=True)
+
+
+def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], reported: Mapping[str, int] | None,
+                   labels: Mapping[str, Any]) -> pd.DataFrame:
+    """One section-4 table: category, people (whole), share, and the hand-made report's whole number."""
+    c = labels["columns"]
+    d = dis[dis["dimension"] == dimension].sort_values("order")
+    out = pd.DataFrame({
+        c["category"]: [names.get(k, labels["categories"].get(k, k)) for k in d["category"]],
+        c["people"]: [_num(n) for n in d["n"]],
+        c["share"]: [_num(s, 1) + "\u00a0%" for s in d["share_pct"]],
+    })
+    if reported is not None:
+        out[c["reported_whole"]] = [_num(reported[k]) if k in reported else "—" for k in d["category"]]
+    return out.reset_index(drop=True)
+
+
+def audit_annex(audit_df: pd.DataFrame, labels: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """The audit as a reader table: check (in the language), reported, recomputed, difference, status, source."""
+    c = labels["columns"]
+    return pd.DataFrame({
+        c["check"]: audit_df[f"label_{lang}"],
+        c["reported"]: [_value(x, "") for x in audit_df["reported"]],
+        c["recomputed"]: [_value(round(x, 4), "") for x in audit_df["recomputed"]],
+        c["difference"]: [_value(round(x, 4), "") for x in audit_df["difference"]],
+        c["status"]: [labels["status"][s] for s in audit_df["status"]],
+        c["source"]: audit_df["source"],
+    }).reset_index(drop=True)

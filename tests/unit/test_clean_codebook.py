@@ -1,0 +1,68 @@
+import pandas as pd
+import pytest
+
+from helpers import paths
+from helpers.clean.codebook import UnknownLabelError, label_map, load_codebooks, map_single, match_multiselect, raise_unknown, unknown_list
+
+OPTS = [
+    {"code": "family", "ru": "Семейные (развод, алименты, определение места жительства детей)", "kk": "Отбасылық (ажырасу, алимент)"},
+    {"code": "labour", "ru": "Трудовые", "kk": "Еңбек"},
+    {"code": "civil", "ru": "Гражданские", "kk": "Азаматтық"},
+]
+
+
+def test__match_multiselect__option_with_comma():
+    ticks, other, _ = match_multiselect(pd.Series(["Семейные (развод, алименты, определение места жительства детей), Трудовые"]), OPTS, True)
+    assert ticks.iloc[0].to_dict() == {"family": True, "labour": True, "civil": False}
+    assert pd.isna(other.iloc[0])
+
+
+def test__match_multiselect__other_text_kept_and_kk_labels():
+    ticks, other, _ = match_multiselect(pd.Series(["Еңбек, мұра даулары, жер"]), OPTS, True)
+    assert ticks.loc[0, "labour"] and other.iloc[0] == "мұра даулары, жер"
+
+
+def test__match_multiselect__no_other_means_unknown():
+    _, other, unknown = match_multiselect(pd.Series(["Трудовые, Космос"]), OPTS, False)
+    assert pd.isna(other.iloc[0]) and unknown.iloc[0] == "Космос"
+
+
+def test__match_multiselect__empty_cell_is_no_tick():
+    ticks, other, _ = match_multiselect(pd.Series([None, ""]), OPTS, True)
+    assert not ticks.to_numpy().any() and other.isna().all()
+
+
+def test__match_multiselect__label_not_matched_inside_other_text():
+    ticks, other, _ = match_multiselect(pd.Series(["Нетрудовые споры"]), OPTS, True)
+    assert not ticks.loc[0, "labour"] and other.iloc[0] == "Нетрудовые споры"
+
+
+def test__map_single__aliases_case_and_unknown():
+    m = label_map([{"code": "male", "ru": "Мужской", "kk": "Ер", "aliases": ["М"]}])
+    codes, unk = map_single(pd.Series(["мужской", "ЕР", "м", "Другой", None]), m)
+    assert codes.tolist()[:3] == ["male"] * 3 and unk.tolist() == [False, False, False, True, False]
+
+
+def test__raise_unknown__lists_every_value():
+    u = unknown_list("a.csv", "Ваш пол", pd.Series(["X", "X", "Y"])) + unknown_list("b.csv", "Регион", pd.Series(["Марс"]))
+    with pytest.raises(UnknownLabelError) as e:
+        raise_unknown(u)
+    msg = str(e.value)
+    assert "a.csv | column 'Ваш пол' | value 'X' | 2 row(s)" in msg and "'Y'" in msg and "b.csv" in msg and "'Марс'" in msg
+
+
+def test__codebooks__required_questions_present():
+    cbs = load_codebooks(paths.CONFIG)
+    need = {"population": {"region", "sex", "age", "aware", "experience", "ready", "preferred_way", "pretrial_convenient", "info_sources"},
+            "courts_mediators": {"region", "sex", "age", "group", "spheres", "education", "city", "n_mediations", "experience_years"},
+            "nonprof": {"region", "sex", "age", "group", "state", "trained"},
+            "barriers": {"region", "sex", "age", "group", "barriers", "main_barrier"}}
+    for sid, qids in need.items():
+        assert qids <= {q["id"] for q in cbs[sid]["questions"]}
+
+
+def test__codebooks__labels_unambiguous_per_question():
+    for cb in load_codebooks(paths.CONFIG).values():
+        for q in cb["questions"]:
+            if q.get("options"):
+                label_map(q["options"])  # raises on a label given to two codes

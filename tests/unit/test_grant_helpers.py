@@ -1,0 +1,172 @@
+"""Unit tests of helpers.grant: tiny inline frames, hand-computed expectations."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.grant import audit, planfact, reach, satisfaction, transcripts
+
+
+class TestWilson:
+    def test__749_of_752__hand_computed(self):
+        # p = 0.996011, z = 1.959964: centre 0.993490, half-width 0.005153
+        lo, hi = satisfaction.wilson(749, 752)
+        assert float(lo) == pytest.approx(0.98834, abs=5e-5)
+        assert float(hi) == pytest.approx(0.99864, abs=5e-5)
+
+    def test__share_table__base_excludes_unrated_and_flags_small_base(self):
+        df = pd.read_csv(io.StringIO("office,rating\na,positive\na,positive\na,negative\nb,positive\nb,\n"))
+        t = satisfaction.share_table(df, "office", small_base=3)
+        assert t["n_rated"].tolist() == [3, 1]
+        assert t["n_unrated"].tolist() == [0, 1]
+        assert t["share_positive_pct"].tolist() == pytest.approx([200 / 3, 100.0])
+        assert t["small_base"].tolist() == [False, True]
+
+
+class TestLargestRemainder:
+    def test__seed_social_status__keeps_total_whole_numbers(self):
+        printed = [0, 189.4, 340.92, 208.34, 75.76, 303.04, 416.68, 256.16, 79.68, 24.02]
+        out = reach.largest_remainder(printed, 1894)
+        assert sum(out) == 1894
+        assert all(isinstance(x, int) for x in out)
+        assert out == [0, 189, 341, 208, 76, 303, 417, 256, 80, 24]
+
+    def test__ties_go_to_the_earlier_value(self):
+        assert reach.largest_remainder([1 / 3, 1 / 3, 1 / 3], 1) == [1, 0, 0]
+
+    def test__shares_scaled_to_total(self):
+        assert reach.largest_remainder([50.0, 25.0, 25.0], 7) == [3, 2, 2]  # 3.5, 1.75, 1.75
+
+    def test__negative_value__raises(self):
+        with pytest.raises(ValueError):
+            reach.largest_remainder([-1, 2])
+
+
+class TestTranscripts:
+    @pytest.mark.parametrize(("text", "value", "qualifier"), [
+        ("~ 1.274 753", 1274753.0, "approx"),
+        ("3 240 000 т. (32,6%)", 3240000.0, "exact"),
+        ("Не менее 80%", 80.0, "at_least"),
+        ("Не менее 80 %", 80.0, "at_least"),
+        ("880 +(400 дополнительно)", 1280.0, "exact"),
+        ("189,4", 189.4, "exact"),
+        ("Более 1.000.000", 1000000.0, "more_than"),
+        ("10(5 на каз.яз/5 на рус.яз)", 10.0, "exact"),
+        ("752 (в т.ч. онлайн консультации с сайта)", 752.0, "exact"),
+        ("Более 100 (папка 1, задача 3)", 100.0, "more_than"),
+        ("не менее 3 источников", 3.0, "at_least"),
+        ("99.6%", 99.6, "exact"),
+        ("0.40053404539385845%", 0.40053404539385845, "exact"),
+        ("25 человек", 25.0, "exact"),
+        ("более 15.000", 15000.0, "more_than"),
+    ])
+    def test__parse_reported__odd_formats(self, text, value, qualifier):
+        r = transcripts.parse_reported(text)
+        assert r.value == pytest.approx(value)
+        assert r.qualifier == qualifier
+
+    def test__share_in_brackets_is_a_part(self):
+        assert transcripts.parse_reported("335 664т. (3,4%)").parts == (3.4,)
+
+    def test__folder_reference_is_not_a_part(self):
+        assert transcripts.parse_reported("Более 100 (папка 1, задача 3)").parts == ()
+
+    def test__empty_cell__no_value(self):
+        assert transcripts.parse_reported("").value is None
+
+    def test__not_a_number__raises(self):
+        with pytest.raises(ValueError):
+            transcripts.parse_number("12a")
+
+
+class TestAudit:
+    def test__percent_at_printed_precision(self):
+        assert audit.compare(32.6, 100 * 3240000 / 9950000, decimals=1) == "ok"
+        assert audit.compare(6.2, 100 * 6215164 / 9950000, decimals=1) == "mismatch"
+
+    def test__exact_totals(self):
+        assert audit.compare(926, 710) == "mismatch"
+        assert audit.compare(215, 56 + 15 + 25 + 74 + 45) == "ok"
+
+    def test__tolerance(self):
+        assert audit.compare(1894, 1893, tolerance=1) == "ok"
+
+    def test__lower_bound(self):
+        assert audit.compare(1280, 1200, relation="gte") == "ok"
+        assert audit.compare(710, 900, relation="gte") == "mismatch"
+
+    def test__run_checks__sum_prefix_and_skipped(self):
+        values = {"r.total": 926.0, "r.ev.1": 41.0, "r.ev.2": 669.0}
+        checks = [
+            {"id": "sum", "kind": "internal_consistency", "label_ru": "x", "reported": "r.total", "recomputed": {"sum": ["r.ev.*"]}},
+            {"id": "rec", "kind": "vs_record_data", "label_ru": "y", "reported": "r.total", "recomputed": "reach.none"},
+        ]
+        df, skipped = audit.run_checks(checks, values)
+        assert df[["check", "reported", "recomputed", "difference", "status"]].to_dict("records") == [
+            {"check": "sum", "reported": 926.0, "recomputed": 710.0, "difference": 216.0, "status": "mismatch"}]
+        assert skipped == ["rec"]
+
+    def test__bad_kind__raises(self):
+        with pytest.raises(ValueError):
+            audit.row("x", 1, 1, kind="other", source="", label_ru="", label_kk="")
+
+    def test__write_csv__deterministic_format(self, tmp_path):
+        df = audit.frame([audit.row("b", 6.2, 100 * 6215164 / 9950000, kind="internal_consistency", source="s",
+                                    label_ru="r", label_kk="k", decimals=1),
+                          audit.row("a", 752, 752, kind="vs_record_data", source="s", label_ru="r", label_kk="k")])
+        path = audit.write_csv(df, tmp_path / "audit.csv")
+        out = pd.read_csv(path, dtype=str)
+        assert out["check"].tolist() == ["b", "a"]  # internal_consistency first, then vs_record_data
+        assert out.loc[0, "recomputed"] == "62.464"
+        assert out.loc[1, "reported"] == "752"
+        assert set(out["status"]) == {"ok", "mismatch"}
+
+
+class TestDedup:
+    def test__people__dedup_across_sources_and_missing_ids(self):
+        cons = pd.DataFrame({"applicant_id": ["p1", "p2", None], "source_file": "j", "source_row": [2, 3, 4],
+                             "sex": ["female", "male", "male"], "vulnerable": [True, False, False]})
+        parts = pd.DataFrame({"participant_id": ["p1", "p3", "p3"], "event_id": ["RT-01", "TR-01", "TR-02"],
+                              "source_file": "r", "source_row": [2, 3, 4], "sex": ["male", "female", "female"],
+                              "vulnerable": [False, True, True]})
+        ppl = reach.people(cons, parts)
+        assert len(ppl) == 4  # p1 (both sources), p2, p3 (two events), the applicant without id
+        p1 = ppl.set_index("person_id").loc["p1"]
+        assert (p1["n_consultations"], p1["n_events"], p1["sex"]) == (1, 1, "female")  # consultation first
+        assert int(ppl["vulnerable"].sum()) == 2
+
+    def test__counts__whole_numbers_and_not_stated(self):
+        t = reach.counts(pd.DataFrame({"sex": ["male", "female", None]}), "sex", categories=["male", "female"])
+        assert t["n"].dtype == np.int64
+        assert t["n"].sum() == 3
+
+
+class TestPlanFact:
+    REG = [
+        {"id": "a", "task": "t", "name_ru": "А", "name_kk": "Ә", "unit": "count", "plan": {"value": 500},
+         "fact": {"reported": "rep.a", "figure": "fig.a"}, "period": "cumulative", "source": "s"},
+        {"id": "b", "task": "t", "name_ru": "Б", "name_kk": "Б", "unit": "percent", "plan": {"value": 80, "qualifier": "at_least"},
+         "fact": {"reported": "rep.b", "reported_only": True}, "period": "cumulative", "source": "s"},
+    ]
+
+    def test__build__record_fact_preferred_and_pct(self):
+        t = planfact.build(self.REG, {"rep.a": 752, "fig.a": 700, "rep.b": 100}, "kk")
+        assert t["fact"].tolist() == [700.0, 100.0]
+        assert t["fact_basis"].tolist() == ["record_data", "reported_only"]
+        assert t["pct_achieved"].tolist() == pytest.approx([140.0, 125.0])
+        assert t["indicator"].tolist() == ["Ә", "Б"]
+
+    def test__validate__fact_rule_must_be_one(self):
+        bad = [dict(self.REG[0], fact={"reported": "x"})]
+        with pytest.raises(planfact.RegistryError):
+            planfact.validate(bad)
+
+    def test__repository_registry_is_valid(self):
+        from helpers import paths
+        reg = planfact.load_registry(paths.CONFIG / "indicators.yaml")
+        assert len(reg["indicators"]) >= 30
+        assert {c["kind"] for c in reg["audit_checks"]} <= set(audit.KINDS)
