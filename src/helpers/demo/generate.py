@@ -95,14 +95,15 @@ def generate_demo(out: Path = paths.ROOT / "data" / "raw", seed: int = SEED, con
 
 
 def generate_fixture(out: Path = paths.TESTS / "fixtures" / "raw", seed: int = SEED, config_dir: Path = paths.CONFIG, register_csv: Path | None = None) -> list[Path]:
-    """The small fixture set: same layout, ~60–150 rows per export, 3 journals, 4 short participant lists."""
+    """The small fixture set: same layout, ~60–150 rows per export, 3 journals, 4 short participant lists,
+    and a copy of the transcribed 2021 report tables (``report_2021/``)."""
     out = Path(out)
     register_csv = register_csv or (paths.ROOT / "data" / "raw" / REGISTER)
     for sub in ("surveys", "journals", "events", "report_2021"):
         shutil.rmtree(out / sub, ignore_errors=True)
-    (out / REGISTER).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(register_csv, out / REGISTER)
+    # the transcriptions of the 2021 report (register, indicators, budget, …) are the same for the fixture
+    shutil.copytree(register_csv.parent, out / "report_2021")
     w = write_surveys(out, FIXTURE_SIZES, seed, config_dir)
     w += write_journals(out, FIXTURE_OFFICES, FIXTURE_ONLINE, 1, seed, config_dir)
     w += write_participants(out, register_csv, seed, config_dir, only=FIXTURE_EVENTS)
-    return w + [out / REGISTER]
+    return w + sorted((out / "report_2021").iterdir())

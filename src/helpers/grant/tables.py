@@ -77,3 +77,18 @@ def audit_annex(audit_df: pd.DataFrame, labels: Mapping[str, Any], lang: str) ->
         c["status"]: [labels["status"][s] for s in audit_df["status"]],
         c["source"]: audit_df["source"],
     }).reset_index(drop=True)
+
+
+def reported_whole_by_dimension(stats: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """The report's section-4 tables (whole people after rounding) as ``{dimension: {code: n}}``.
+
+    >>> stats = pd.DataFrame({"table": ["sex", "age"], "code": ["male", "59plus"], "n_whole": [758, 75]})
+    >>> reported_whole_by_dimension(stats)
+    {'sex': {'male': 758}, 'social_category': {}, 'age_band': {'59+': 75}}
+    """
+    dims = {"sex": "sex", "social_status": "social_category", "age": "age_band"}
+    out: dict[str, dict[str, int]] = {d: {} for d in dims.values()}
+    codes = stats["code"].str.replace("plus", "+", regex=False)
+    for table, code, n in zip(stats["table"], codes, stats["n_whole"], strict=True):
+        out[dims[table]][code] = int(n)
+    return out
