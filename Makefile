@@ -21,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 	  echo "python3 -m venv failed (on Debian: apt-get install python3-venv); trying virtualenv"; \
 	  $(PYTHON) -m pip install --user -q virtualenv && $(PYTHON) -m virtualenv -q $(VENV); }
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv and install the pinned environment

@@ -8,13 +8,17 @@ whole run succeeded, so a failed run never destroys the last good reports.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import papermill as pm
 import yaml
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 
 from helpers import paths
 from helpers.params import Params
@@ -76,70 +80,195 @@ def kernel_manager(log_path: Path) -> type[AsyncKernelManager]:
     return LoggedKernelManager
 
 
-def execute(nb: str, out_nb: Path, parameters: dict, label: str) -> None:
-    """Execute one notebook with papermill; on error raise :class:`StageFailed` naming the cell."""
-    out_nb.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        pm.execute_notebook(
-            str(paths.NOTEBOOKS / nb),
-            str(out_nb),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(paths.ROOT),
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=kernel_manager(out_nb.parent.parent / "logs" / f"{label}.kernel.log"),
-        )
-    except pm.PapermillExecutionError as exc:
-        raise StageFailed(
-            f"stage {label} ({paths.relative_to_root(paths.NOTEBOOKS / nb)}) failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue} — the executed notebook with "
-            f"the error is kept at {out_nb}"
-        ) from None
+#: run in a shared kernel before its next notebook: a fresh namespace (imported modules stay cached)
+RESET_CODE = (
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import os as _os, sys as _sys\n"
+    f"_os.chdir({str(paths.ROOT)!r})\n"
+    "_plt = _sys.modules.get('matplotlib.pyplot')\n"
+    "_plt.close('all') if _plt else None\n"
+    "del _os, _sys, _plt\n"
+)
+
+
+class Lane:
+    """One worker of the run. With ``share=True`` it keeps one kernel for all its notebooks,
+    resetting the namespace in between, so start-up and imports are paid once per worker."""
+
+    def __init__(self, index: int, log_dir: Path, share: bool) -> None:
+        self.index = index
+        self.log = log_dir / f"worker{index}.kernel.log"
+        self.share = share
+        self.km: AsyncKernelManager | None = None
+        self.used = 0
+
+    def _kernel(self) -> AsyncKernelManager:
+        if self.km is None:
+            self.km = kernel_manager(self.log)(kernel_name=KERNEL)
+            run_sync(self.km.start_kernel)(cwd=str(paths.ROOT))
+        elif self.used:
+            run_sync(self._reset)()
+        return self.km
+
+    async def _reset(self) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            reply = await kc.execute_interactive(RESET_CODE, store_history=False, timeout=60)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"namespace reset failed: {reply['content']}")
+        finally:
+            kc.stop_channels()
+
+    def execute(self, nb: str, out_nb: Path, parameters: dict, label: str) -> None:
+        """Execute one notebook; on error raise :class:`StageFailed` naming the cell."""
+        out_nb.parent.mkdir(parents=True, exist_ok=True)
+        engine: dict = {"km": self._kernel()} if self.share else {"kernel_manager_class": kernel_manager(self.log)}
+        self.used += 1
+        try:
+            pm.execute_notebook(
+                str(paths.NOTEBOOKS / nb), str(out_nb), parameters=parameters, kernel_name=KERNEL,
+                cwd=str(paths.ROOT), progress_bar=False, log_output=False, **engine,
+            )
+        except pm.PapermillExecutionError as exc:
+            raise StageFailed(
+                f"stage {label} ({paths.relative_to_root(paths.NOTEBOOKS / nb)}) failed in cell {exc.cell_index} "
+                f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue} — the executed notebook with "
+                f"the error is kept at {out_nb}"
+            ) from None
+
+    def close(self) -> None:
+        if self.km is not None and run_sync(self.km.is_alive)():
+            run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook execution of the run (a stage, or a report in one language)."""
+
+    stage: str  # the id other jobs name in `needs` (notebook stem)
+    label: str  # stage id, plus the language for reports
+    notebook: str
+    parameters: dict
+    needs: tuple[str, ...]
+    report: str | None = None
+    lang: str | None = None
+
+
+def plan(P: Params, cfg: dict) -> list[Job]:
+    """Every execution of the run, in the order of ``config/pipeline.yaml`` (dependencies checked)."""
+    base = P.as_notebook_parameters()
+    jobs = [Job(Path(s["notebook"]).stem, Path(s["notebook"]).stem, s["notebook"], base, tuple(s.get("needs", [])))
+            for s in cfg["stages"]]
+    for rep in cfg["reports"]:
+        stem = Path(rep["notebook"]).stem
+        jobs += [Job(stem, f"{stem}.{lang}", rep["notebook"], {**base, "lang": lang}, tuple(rep.get("needs", [])),
+                     rep["name"], lang) for lang in P["languages"]]
+    known = {j.stage for j in jobs}
+    for j in jobs:
+        unknown = set(j.needs) - known
+        if unknown:
+            raise ValueError(f"config/pipeline.yaml: {j.stage} needs unknown stages {sorted(unknown)}")
+    return jobs
+
+
+def _convert(P: Params, job: Job, out_nb: Path, staging: Path) -> list[str]:
+    """Reviewer edition of every notebook; reader HTML and PDF of report notebooks."""
+    outputs = []
+    if P["report.review"]:
+        render.write_html(out_nb, out_nb.with_suffix(".html"), title=job.label, lang=job.lang or "ru", reader=False)
+        outputs.append(f"review/{job.label}.html")
+    if job.report is not None:
+        title = TITLES.get(job.report, {}).get(job.lang, job.report)
+        html_path = render.write_html(out_nb, staging / f"{job.report}.{job.lang}.html", title=title, lang=job.lang,
+                                      reader=True)
+        outputs.append(html_path.name)
+        if P["report.pdf"]:
+            render.html_to_pdf(html_path, staging / f"{job.report}.{job.lang}.pdf")
+            outputs.append(f"{job.report}.{job.lang}.pdf")
+    return outputs
 
 
 def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
     """Run every stage and report notebook of ``config/pipeline.yaml`` into ``staging_dir``.
 
-    Layout of the staging folder: ``review/<stage>.ipynb|html`` (reviewer editions, code shown),
-    ``<report>.<lang>.html|pdf`` (reader editions, code hidden), ``run_summary.json``.
+    A notebook starts as soon as every stage it ``needs`` has finished, on one of
+    ``run.workers`` workers. Layout of the staging folder: ``review/<stage>.ipynb|html``
+    (reviewer editions, code shown), ``<report>.<lang>.html|pdf`` (reader editions, code
+    hidden), ``logs/`` (kernel consoles), ``run_summary.json``.
     """
     staging = paths.resolve(staging_dir)
     review = staging / "review"
-    cfg = load_pipeline()
-    langs: list[str] = P["languages"]
-    base_params = P.as_notebook_parameters()
-    jobs: list[tuple[str, str, dict, str | None, str | None]] = [
-        (s["notebook"], Path(s["notebook"]).stem, base_params, None, None) for s in cfg["stages"]
-    ]
-    for rep in cfg["reports"]:
-        for lang in langs:
-            jobs.append((rep["notebook"], f"{Path(rep['notebook']).stem}.{lang}", {**base_params, "lang": lang},
-                         rep["name"], lang))
+    jobs = plan(P, load_pipeline())
+    workers = max(1, min(P["run.workers"], len(jobs)))
+    lanes: queue.SimpleQueue[Lane] = queue.SimpleQueue()
+    all_lanes = [Lane(i, staging / "logs", P["run.share_kernels"]) for i in range(1, workers + 1)]
+    for lane in all_lanes:
+        lanes.put(lane)
     summary = RunSummary()
-    total = len(jobs)
-    for i, (nb, label, parameters, report_name, lang) in enumerate(jobs, start=1):
-        t0 = time.perf_counter()
-        out_nb = review / f"{label}.ipynb"
-        execute(nb, out_nb, parameters, label)
-        dt = time.perf_counter() - t0
-        summary.timings.append(StageTiming(label, "execute", round(dt, 3)))
-        _say(f"[{i:>2}/{total}] {label:<34} {dt:6.1f} s")
-        t0 = time.perf_counter()
-        if P["report.review"]:
-            render.write_html(out_nb, review / f"{label}.html", title=label, lang=lang or "ru", reader=False)
-            summary.outputs.append(f"review/{label}.html")
-        if report_name is not None:
-            title = TITLES.get(report_name, {}).get(lang, report_name)
-            html_path = render.write_html(out_nb, staging / f"{report_name}.{lang}.html", title=title, lang=lang,
-                                          reader=True)
-            summary.outputs.append(html_path.name)
-            if P["report.pdf"]:
-                render.html_to_pdf(html_path, staging / f"{report_name}.{lang}.pdf")
-                summary.outputs.append(f"{report_name}.{lang}.pdf")
-        summary.timings.append(StageTiming(label, "convert", round(time.perf_counter() - t0, 3)))
+    finished: list[str] = []
+    lock = threading.Lock()
+
+    def work(job: Job) -> None:
+        lane = lanes.get()
+        try:
+            t0 = time.perf_counter()
+            out_nb = review / f"{job.label}.ipynb"
+            lane.execute(job.notebook, out_nb, job.parameters, job.label)
+            t_exec = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            outputs = _convert(P, job, out_nb, staging)
+            t_conv = time.perf_counter() - t0
+        finally:
+            lanes.put(lane)
+        with lock:
+            summary.timings += [StageTiming(job.label, "execute", round(t_exec, 3)),
+                                StageTiming(job.label, "convert", round(t_conv, 3))]
+            summary.outputs += outputs
+            finished.append(job.label)
+            _say(f"[{len(finished):>2}/{len(jobs)}] {job.label:<30} {t_exec:5.1f} s  (+{t_conv:.1f} s conversion, "
+                 f"worker {lane.index})")
+
+    pending = list(jobs)
+    done_labels: set[str] = set()
+    running: dict[Future, Job] = {}
+    failure: BaseException | None = None
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            while (pending and failure is None) or running:
+                if failure is None:
+                    for job in [j for j in pending if all(_stage_done(n, jobs, done_labels) for n in j.needs)]:
+                        if len(running) >= workers:
+                            break
+                        pending.remove(job)
+                        running[pool.submit(work, job)] = job
+                if not running:
+                    raise RuntimeError(f"config/pipeline.yaml: circular needs among {[j.stage for j in pending]}")
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = running.pop(fut)
+                    exc = fut.exception()
+                    if exc is not None and failure is None:
+                        failure = exc
+                    elif exc is None:
+                        done_labels.add(job.label)
+    finally:
+        for lane in all_lanes:
+            lane.close()
+    if failure is not None:
+        raise failure
+    order = {j.label: i for i, j in enumerate(jobs)}
+    summary.timings.sort(key=lambda t: (order[t.step], t.kind != "execute"))
+    summary.outputs.sort()
     (staging / "run_summary.json").write_text(summary.to_json(), encoding="utf-8")
     return summary
+
+
+def _stage_done(stage: str, jobs: list[Job], done_labels: set[str]) -> bool:
+    """A stage is done when every execution of it (all languages of a report) has finished."""
+    return all(j.label in done_labels for j in jobs if j.stage == stage)
 
 
 def summary_table(summary: RunSummary):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.clean import CleaningError
+from helpers.figures import locked
 
 ACCOUNTING_COLUMNS = ["source_file", "rows_in", "rows_kept", "rows_rejected", "rows_duplicate"]
 REJECTED_COLUMNS = ["source_row", "rule", "reason", "column", "value"]
@@ -61,19 +62,20 @@ def write_rejected(processed_dir: Path, source_file: str, rejected: pd.DataFrame
 def update_accounting(processed_dir: Path, rows: Iterable[dict], owned_prefixes: Iterable[str]) -> pd.DataFrame:
     """Replace this stage's rows (``source_file`` under ``owned_prefixes``) in ``row_accounting.csv``."""
     path = Path(processed_dir) / "row_accounting.csv"
-    new = pd.DataFrame(list(rows), columns=ACCOUNTING_COLUMNS)
-    prefixes = tuple(owned_prefixes)
-    if path.exists():
-        old = pd.read_csv(path, dtype={"source_file": "str"})
-        old = old.loc[~old["source_file"].str.startswith(prefixes)]
-        new = pd.concat([old, new], ignore_index=True)
-    new = new.sort_values("source_file").reset_index(drop=True)
-    for c in ACCOUNTING_COLUMNS[1:]:
-        new[c] = new[c].astype("int64")
-    bad = new.loc[new["rows_in"] != new["rows_kept"] + new["rows_rejected"] + new["rows_duplicate"]]
-    if len(bad):
-        raise CleaningError(f"row accounting does not balance for: {bad['source_file'].tolist()}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    new.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    with locked(path):  # the two cleaning stages may run side by side
+        new = pd.DataFrame(list(rows), columns=ACCOUNTING_COLUMNS)
+        prefixes = tuple(owned_prefixes)
+        if path.exists():
+            old = pd.read_csv(path, dtype={"source_file": "str"})
+            old = old.loc[~old["source_file"].str.startswith(prefixes)]
+            new = pd.concat([old, new], ignore_index=True)
+        new = new.sort_values("source_file").reset_index(drop=True)
+        for c in ACCOUNTING_COLUMNS[1:]:
+            new[c] = new[c].astype("int64")
+        bad = new.loc[new["rows_in"] != new["rows_kept"] + new["rows_rejected"] + new["rows_duplicate"]]
+        if len(bad):
+            raise CleaningError(f"row accounting does not balance for: {bad['source_file'].tolist()}")
+        new.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     # stale rejected files of this stage's sources that no longer have rejected rows
     return new
