@@ -70,7 +70,7 @@ def table(df: pd.DataFrame, *, title: str, base: int | str | None = None, note: 
     """A captioned table; states its base n (every table does) and an optional note."""
     caption = html.escape(title)
     if base is not None:
-        caption += f' <span class="base">({"n" if lang else "n"} = {html.escape(str(base))})</span>'
+        caption += f' <span class="base">(n = {html.escape(str(base))})</span>'
     body = df.to_html(index=False, escape=True, na_rep="—", border=0, classes="data")
     body = body.replace('<table border="0" class="dataframe data">', f'<table class="dataframe data"><caption>{caption}</caption>', 1)
     foot = f'<p class="table-note">{html.escape(note)}</p>' if note else ""

@@ -10,19 +10,18 @@ ages in range, test rows and the same person listed twice removed by :data:`RULE
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.clean import CleaningError
-from helpers.clean.accounting import account, reject
+from helpers.clean.accounting import account
 from helpers.clean.codebook import Unknown, map_single, unknown_list
 from helpers.clean.normalise import clean_text, extract_regions, parse_dates, to_number
 from helpers.clean.pii import mask_text, person_key, pseudonymise
 from helpers.clean.reference import Reference
 from helpers.clean.surveys import ExportResult
-from helpers.clean.tabular import demographics, map_field, map_headers, map_region_field, test_rows
+from helpers.clean.tabular import Rejections, demographics, map_field, map_region_field, prepare, test_rows
 
 RULES: dict[str, str] = {
     "empty_row": "an empty line",
@@ -42,27 +41,20 @@ def clean_register(raw: pd.DataFrame, ref: Reference, source_file: str, salt: st
     if missing:
         raise CleaningError(f"{source_file}: missing column(s): {', '.join(missing)}")
     df = raw.apply(lambda c: clean_text(c) if c.name != "source_row" else c)
-    parts: list[pd.DataFrame] = []
-    done = pd.Series(False, index=df.index)
+    rj = Rejections(df, {})
     etype, unk = map_single(df["event_type"], ref.value_map("event_type"))
     unknown = unknown_list(source_file, "event_type", df.loc[unk, "event_type"])
     no = to_number(df["event_no"])
-    bad_no = no.isna()
-    if bad_no.any():
-        parts.append(reject(df, bad_no, "not_a_number", "the event number is not a number", "event_no", df["event_no"]))
-        done |= bad_no
+    rj.rule(no.isna(), "not_a_number", "the event number is not a number", "event_no", df["event_no"])
     date = parse_dates(df["date"])
-    m = date.isna() & ~done
-    if m.any():
-        parts.append(reject(df, m, "bad_date", RULES["bad_date"], "date", df["date"]))
-        done |= m
+    rj.rule(date.isna(), "bad_date", RULES["bad_date"], "date", df["date"])
     prefix = etype.map({"round_table": "RT", "training": "TR"})
     event_id = prefix + "-" + no.fillna(0).astype("int64").astype("str").str.zfill(2)
     reported = df["participants"].str.extract(r"(\d+)", expand=False)
     trainers = df["trainer"].str.split(TRAINER_SPLIT, regex=True).explode()
     trainer_ids = pseudonymise(person_key(trainers), salt).groupby(level=0).agg(lambda s: ";".join(sorted(s.dropna())) or pd.NA)
     topic = df["topic"].str.strip("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "", regex=True)
-    keep = ~done
+    keep = rj.kept
     clean = pd.DataFrame(
         {
             "event_id": event_id,
@@ -76,7 +68,7 @@ def clean_register(raw: pd.DataFrame, ref: Reference, source_file: str, salt: st
             "source_row": df["source_row"].astype("int64"),
         }
     ).loc[keep]
-    rejected = pd.concat(parts, ignore_index=True) if parts else reject(df, pd.Series(False, index=df.index), "", "")
+    rejected = rj.frame()
     return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, len(df), int(keep.sum()), rejected), unknown)
 
 
@@ -90,23 +82,10 @@ def event_of(path: str | Path, known: list[str]) -> str:
 
 def clean_participants(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str, event_id: str) -> ExportResult:
     """Clean one participant list."""
-    plan = map_headers([c for c in raw.columns if c != "source_row"], ref.headers["participants"], source_file)
-    header_of = {v: k for k, v in plan.items()}
-    df = raw.rename(columns=plan)
-    for opt in ref.headers["participants"]["optional"]:
-        if opt not in df:
-            df[opt] = pd.Series(pd.NA, index=df.index, dtype="str")
-    df = df.apply(lambda c: clean_text(c) if c.name != "source_row" else c)
-    done = pd.Series(False, index=df.index)
-    parts: list[pd.DataFrame] = []
+    df, header_of = prepare(raw, ref.headers["participants"], source_file)
+    rj = Rejections(df, header_of)
+    _rule = rj.rule
     unknown: list[Unknown] = []
-
-    def _rule(mask, rule, reason, column="", value=None):
-        nonlocal done
-        m = mask.fillna(False).astype(bool) & ~done
-        if m.any():
-            parts.append(reject(df, m, rule, reason, header_of.get(column, column), value))
-            done = done | m
 
     content = [c for c in df.columns if c not in ("source_row", "row_no")]
     _rule(df[content].isna().all(axis=1), "empty_row", RULES["empty_row"])
@@ -116,16 +95,13 @@ def clean_participants(raw: pd.DataFrame, ref: Reference, source_file: str, salt
     _rule((age < ref.age_bands["min_age"]) | (age > ref.age_bands["max_age"]), "out_of_range", RULES["out_of_range"], "age", df["age"])
     mapped = {}
     for col in ["sex", "social_category", "country"]:
-        mapped[col], unk = map_field(df, col, ref, source_file, header_of.get(col, col), done)
+        mapped[col], unk = map_field(df, col, ref, source_file, header_of.get(col, col), rj.done)
         unknown += unk
-    region, unk, fixes = map_region_field(df["region"], ref, source_file, header_of["region"], done)
+    region, unk, fixes = map_region_field(df["region"], ref, source_file, header_of["region"], rj.done)
     unknown += unk
     pkey = person_key(df["name"], df["phone"])
-    live = ~done
-    dup = pkey[live].duplicated(keep="first").reindex(df.index, fill_value=False)
-    first_row = df.loc[live, "source_row"].groupby(pkey[live]).transform("first").reindex(df.index)
-    _rule(dup, "duplicate_participant", "same person as row " + first_row.astype("Int64").astype("str") + " (kept)")
-    keep = ~done
+    rj.duplicates(pkey, "duplicate_participant", "same person as row")
+    keep = rj.kept
     clean = pd.DataFrame(
         {
             "participant_id": pseudonymise(pkey, salt),
@@ -140,6 +116,6 @@ def clean_participants(raw: pd.DataFrame, ref: Reference, source_file: str, salt
     )
     clean = clean.join(demographics(pd.DataFrame({"age": df["age"], "social_category": mapped["social_category"]}), ref))
     clean = clean[["participant_id", "event_id", "sex", "age", "age_band", "social_category", "vulnerable", "region", "country", "source_file", "source_row"]].loc[keep]
-    rejected = pd.concat(parts, ignore_index=True) if parts else reject(df, pd.Series(False, index=df.index), "", "")
+    rejected = rj.frame()
     rejected["value"] = mask_text(rejected["value"], df["name"].dropna().unique().tolist())
     return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, len(df), int(keep.sum()), rejected), unknown, fixes)

@@ -15,13 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.clean import CleaningError
-from helpers.clean.accounting import account, reject
+from helpers.clean.accounting import account
 from helpers.clean.codebook import Unknown
-from helpers.clean.normalise import clean_text, parse_dates, to_number
+from helpers.clean.normalise import parse_dates, to_number
 from helpers.clean.pii import mask_text, person_key, pseudonymise
 from helpers.clean.reference import Reference
 from helpers.clean.surveys import ExportResult
-from helpers.clean.tabular import demographics, map_field, map_headers, map_region_field, test_rows
+from helpers.clean.tabular import Rejections, demographics, map_field, map_region_field, prepare, test_rows
 
 RULES: dict[str, str] = {
     "empty_row": "an empty line inside the journal",
@@ -47,23 +47,10 @@ def office_of(path: str | Path, ref: Reference) -> str:
 def clean_journal(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str, period: tuple[dt.date, dt.date]) -> ExportResult:
     """Clean one office journal (already read by :func:`helpers.clean.io.read_table`)."""
     office = office_of(source_file, ref)
-    plan = map_headers([c for c in raw.columns if c != "source_row"], ref.headers["journal"], source_file)
-    header_of = {v: k for k, v in plan.items()}
-    df = raw.rename(columns=plan)
-    for opt in ref.headers["journal"]["optional"]:
-        if opt not in df:
-            df[opt] = pd.Series(pd.NA, index=df.index, dtype="str")
-    df = df.apply(lambda c: clean_text(c) if c.name != "source_row" else c)
-    done = pd.Series(False, index=df.index)
-    parts: list[pd.DataFrame] = []
+    df, header_of = prepare(raw, ref.headers["journal"], source_file)
+    rj = Rejections(df, header_of)
+    _rule = rj.rule
     unknown: list[Unknown] = []
-
-    def _rule(mask, rule, reason, column="", value=None):
-        nonlocal done
-        m = mask.fillna(False).astype(bool) & ~done
-        if m.any():
-            parts.append(reject(df, m, rule, reason, header_of.get(column, column), value))
-            done = done | m
 
     content = [c for c in df.columns if c not in ("source_row", "row_no")]
     _rule(df[content].isna().all(axis=1), "empty_row", RULES["empty_row"])
@@ -82,19 +69,14 @@ def clean_journal(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str
 
     mapped = {}
     for col in MAPPED:
-        mapped[col], unk = map_field(df, col, ref, source_file, header_of.get(col, col), done)
+        mapped[col], unk = map_field(df, col, ref, source_file, header_of.get(col, col), rj.done)
         unknown += unk
-    region, unk, fixes = map_region_field(df["region"], ref, source_file, header_of["region"], done)
+    region, unk, fixes = map_region_field(df["region"], ref, source_file, header_of["region"], rj.done)
     unknown += unk
     pkey = person_key(df["name"], df["phone"])
     dup_key = pd.DataFrame({"d": date, "p": pkey, "s": mapped["sphere"]}).astype("str").fillna("")
-    live = ~done
-    dk = dup_key[live]
-    dup = dk.duplicated(keep="first").reindex(df.index, fill_value=False)
-    first_row = df.loc[live, "source_row"].groupby([dk["d"], dk["p"], dk["s"]]).transform("first").reindex(df.index)
-    _rule(dup, "duplicate_consultation", "same consultation as row " + first_row.astype("Int64").astype("str") + " (kept)")
-
-    keep = ~done
+    rj.duplicates(dup_key, "duplicate_consultation", "same consultation as row")
+    keep = rj.kept
     mapped_df = pd.DataFrame(mapped)
     clean = pd.DataFrame(
         {
@@ -121,7 +103,7 @@ def clean_journal(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str
         ["consultation_id", "office", "source_file", "source_row", "date", "month", "region", "form", "sphere", "n_parties",
          "mediator_id", "applicant_id", "outcome", "rating", "sex", "age", "age_band", "social_category", "vulnerable"]
     ].loc[keep]
-    rejected = pd.concat(parts, ignore_index=True) if parts else reject(df, pd.Series(False, index=df.index), "", "")
+    rejected = rj.frame()
     names = pd.concat([df["name"], df["mediator"]]).dropna().unique().tolist()
     rejected["value"] = mask_text(rejected["value"], names)
     return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, len(df), int(keep.sum()), rejected), unknown, fixes)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.clean import CleaningError
+from helpers.clean.accounting import reject
 from helpers.clean.codebook import Unknown, map_single, unknown_list
-from helpers.clean.normalise import band_of, map_regions, match_key, to_number
+from helpers.clean.normalise import band_of, clean_text, map_regions, match_key, to_number
 from helpers.clean.reference import Reference
 
 TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
@@ -76,3 +77,62 @@ def demographics(df: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     age = to_number(df["age"]).round().astype("Int64") if "age" in df else pd.Series(pd.NA, index=df.index, dtype="Int64")
     vuln = df["social_category"].isin(ref.vulnerable_codes).astype("boolean").where(df["social_category"].notna())
     return pd.DataFrame({"age": age, "age_band": band_of(age, ref.age_bands["bands"]), "vulnerable": vuln}, index=df.index)
+
+
+def prepare(raw: pd.DataFrame, spec: dict, source_file: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Canonical columns (header variants mapped, optional ones added empty), text cleaned.
+
+    Returns the frame and the map canonical name → the header as the file wrote it (for messages).
+    """
+    plan = map_headers([c for c in raw.columns if c != "source_row"], spec, source_file)
+    df = raw.rename(columns=plan)
+    for opt in spec["optional"]:
+        if opt not in df:
+            df[opt] = pd.Series(pd.NA, index=df.index, dtype="str")
+    df = df.apply(lambda c: clean_text(c) if c.name != "source_row" else c)
+    return df, {v: k for k, v in plan.items()}
+
+
+class Rejections:
+    """Rows rejected by successive rules; a row belongs to the first rule that hits it.
+
+    >>> df = pd.DataFrame({"source_row": [2, 3, 4], "x": ["a", None, "a"]})
+    >>> rj = Rejections(df, {"x": "Колонка X"})
+    >>> rj.rule(df["x"].isna(), "missing_value", "x is empty", "x", df["x"])
+    >>> rj.duplicates(df["x"], "duplicate", "same as row")
+    >>> rj.kept.tolist(), rj.frame()[["source_row", "rule", "column"]].values.tolist()
+    ([True, False, False], [[3, 'missing_value', 'Колонка X'], [4, 'duplicate', '']])
+    """
+
+    def __init__(self, df: pd.DataFrame, header_of: dict[str, str]) -> None:
+        self.df = df
+        self.header_of = header_of
+        self.done = pd.Series(False, index=df.index)
+        self._parts: list[pd.DataFrame] = []
+
+    @property
+    def kept(self) -> pd.Series:
+        return ~self.done
+
+    def rule(self, mask: pd.Series, rule: str, reason: str | pd.Series, column: str = "",
+             value: pd.Series | None = None) -> None:
+        """Reject the rows of ``mask`` not yet rejected, naming the column as the file wrote it."""
+        m = mask.fillna(False).astype(bool) & ~self.done
+        if m.any():
+            self._parts.append(reject(self.df, m, rule, reason, self.header_of.get(column, column), value))
+            self.done = self.done | m
+
+    def duplicates(self, key: pd.Series | pd.DataFrame, rule: str, reason: str) -> None:
+        """Reject repeats of ``key`` among the rows still kept; the reason names the kept row."""
+        live = ~self.done
+        k = key[live]
+        dup = k.duplicated(keep="first").reindex(self.df.index, fill_value=False)
+        groups = [k[c] for c in k.columns] if isinstance(k, pd.DataFrame) else k
+        first = self.df.loc[live, "source_row"].groupby(groups).transform("first").reindex(self.df.index)
+        self.rule(dup, rule, f"{reason} " + first.astype("Int64").astype("str") + " (kept)")
+
+    def frame(self) -> pd.DataFrame:
+        """Every rejected row with its rule and reason (an empty frame with the columns if none)."""
+        if self._parts:
+            return pd.concat(self._parts, ignore_index=True)
+        return reject(self.df, pd.Series(False, index=self.df.index), "", "")
