@@ -2,7 +2,7 @@
 
 Usage (``make bench`` runs the default)::
 
-    .venv/bin/python benchmarks/run.py [--sizes 10000 100000 1000000] [--repeat 1]
+    .venv/bin/python benchmarks/run.py [--sizes 10000 100000 1000000] [--repeat 3]
 
 For every size N it writes population-survey exports in the real Google-Forms CSV format into
 ``benchmarks/work/n<N>/raw/surveys/`` — ``population_ru.csv`` (with the e-mail column) and
@@ -22,7 +22,8 @@ Then, each in a FRESH subprocess (so ``ru_maxrss`` is the peak of that measureme
 Wall times exclude the interpreter start and the imports (reported separately as ``import_s``);
 peak RSS is the child's whole peak, imports included (the baseline after imports is reported too).
 Results go to ``benchmarks/RESULTS.md`` and ``benchmarks/results.json``. The section
-"Whole demo run" of RESULTS.md is kept as it is (filled by hand from the master run).
+"Whole demo run" of RESULTS.md (between the ``whole-run`` markers, written by
+``benchmarks/whole_run.py``) is kept as it is.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = HERE / "results.json"
 PARAMS_FILE = ROOT / "config" / "params" / "demo.yaml"
 GEN_VERSION = "2"  # bump when the generated exports change
-WHOLE_RUN_START = "<!-- whole-demo-run:start -->"
-WHOLE_RUN_END = "<!-- whole-demo-run:end -->"
+WHOLE_RUN_START = "<!-- whole-run:start -->"  # the markers benchmarks/whole_run.py writes between
+WHOLE_RUN_END = "<!-- whole-run:end -->"
 MODES = ("read", "clean", "full")
 
 
@@ -348,9 +349,8 @@ def write_results(results: dict) -> None:
         whole = old[old.index(WHOLE_RUN_START): old.index(WHOLE_RUN_END) + len(WHOLE_RUN_END)]
     else:
         whole = "\n".join([WHOLE_RUN_START, "## Whole demo run", "",
-                           "(Filled by hand from the master run, `make report` on the demo data — not measured by this script.)", "",
-                           "| what | wall s | peak RSS MB | command | date |", "|---|---:|---:|---|---|",
-                           "| whole demo master run | | | | |", WHOLE_RUN_END])
+                           "(Not measured by this script: `benchmarks/whole_run.py` writes this section from the master run "
+                           "on the demo data; this script keeps whatever is between the markers.)", WHOLE_RUN_END])
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
@@ -361,17 +361,22 @@ def write_results(results: dict) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is reported")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest is reported (the machine is shared: noise)")
     ap.add_argument("--no-write", action="store_true", help="print only, do not write RESULTS.md / results.json")
+    ap.add_argument("--rewrite", action="store_true", help="rebuild RESULTS.md from results.json (and NOTES.md) without measuring")
     ap.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         child(args.child, args.size)
         return
+    if args.rewrite:
+        write_results(json.loads(RESULTS_JSON.read_text(encoding="utf-8")))
+        print(f"rewrote {RESULTS_MD.relative_to(ROOT)} from {RESULTS_JSON.relative_to(ROOT)}")
+        return
     sys.path.insert(0, str(ROOT / "src"))
     command = ".venv/bin/python benchmarks/run.py" + ("" if args.sizes == [10_000, 100_000, 1_000_000] else " --sizes " + " ".join(map(str, args.sizes)))
-    if args.repeat != 1:
+    if args.repeat != 3:
         command += f" --repeat {args.repeat}"
     runs = {}
     for size in args.sizes:

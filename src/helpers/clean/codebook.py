@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from helpers.clean import CleaningError
-from helpers.clean.normalise import clean_text, match_key
+from helpers.clean.normalise import clean_text, match_key, per_unique
 
 
 class UnknownLabelError(CleaningError):
@@ -86,10 +86,13 @@ def map_single(values: pd.Series, mapping: Mapping[str, str]) -> tuple[pd.Series
     >>> codes.tolist(), unknown.tolist()
     (['yes', 'no', nan, nan], [False, False, True, False])
     """
-    key = match_key(values)
-    codes = key.map(mapping)
-    unknown = key.notna() & codes.isna()
-    return codes.astype("str").where(codes.notna()), unknown
+    def of_labels(u: pd.Series) -> pd.DataFrame:  # once per distinct label
+        key = match_key(u)
+        c = key.map(mapping)
+        return pd.DataFrame({"code": c.astype("str").where(c.notna()), "unknown": key.notna() & c.isna()})
+
+    res = per_unique(values, of_labels)
+    return res["code"], res["unknown"].astype(bool)
 
 
 def _segment_pattern(label: str) -> str:

@@ -8,12 +8,14 @@ row, column and value.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io as _io
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -21,6 +23,7 @@ from helpers.clean import CleaningError
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "cp1251")
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+_HEAD = 1 << 22  # bytes of a utf-8 file decoded to find the header
 
 
 def detect_encoding(data: bytes, name: str = "file") -> str:
@@ -74,10 +77,31 @@ def _check_header(columns: list, name: str) -> list[str]:
     return cols
 
 
+#: the characters ``str.isspace`` accepts (so ``str.strip`` removes), as ranges of code points.
+SPACE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A),
+    (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000),
+)
+_SPACES = "".join(chr(i) for a, b in SPACE_RANGES for i in range(a, b + 1))
+
+
+def _blank_to_na(c: pd.Series) -> pd.Series:
+    """Cells that are empty or only whitespace (what ``str.strip`` empties) → NA, in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(c.astype("str").array)
+    blank = pc.fill_null(pc.equal(pc.utf8_trim(arr, characters=_SPACES), ""), False)
+    if not pc.any(blank).as_py():
+        return c.astype("str")
+    out = pc.if_else(blank, pa.scalar(None, arr.type), arr)
+    return pd.Series(out.to_pandas(types_mapper={arr.type: pd.StringDtype(na_value=np.nan)}.get), index=c.index, dtype="str")
+
+
 def _finish(df: pd.DataFrame, cols: list[str], name: str) -> pd.DataFrame:
     """Name the columns, empty cells → NA, add ``source_row``; trailing blank rows are not rows."""
     df.columns = cols
-    df = df.astype("str").apply(lambda c: c.where(c.str.strip().ne("")))
+    df = pd.DataFrame({c: _blank_to_na(df.iloc[:, j]) for j, c in enumerate(cols)}, index=df.index)
     df.insert(0, "source_row", pd.RangeIndex(2, len(df) + 2))
     if len(df):
         filled = df.drop(columns="source_row").notna().any(axis=1).to_numpy()
@@ -86,19 +110,135 @@ def _finish(df: pd.DataFrame, cols: list[str], name: str) -> pd.DataFrame:
     return df
 
 
+def _first_line(text: str) -> str:
+    """``text.splitlines()[0]`` without splitting the whole file."""
+    k = 1 << 16
+    while True:
+        lines = text[:k].splitlines()
+        if len(lines) > 1 or k >= len(text):
+            return lines[0] if lines else ""
+        k *= 4
+
+
+def _header_cells(text: str, delim: str) -> list[str]:
+    """The first CSV record (the header), parsed by the csv module from a prefix of the text."""
+    k = 1 << 16
+    while True:
+        prefix = text[:k]
+        reader = csv.reader(_io.StringIO(prefix), delimiter=delim)
+        row = next(reader, [])
+        if k >= len(text) or next(reader, None) is not None:
+            return row
+        k *= 4
+
+
+def _read_arrow(data: bytes | memoryview, delim: str, header: list[str]) -> pd.DataFrame | None:
+    """The body of a utf-8 CSV parsed by pyarrow (all columns text, empty cells NA).
+
+    Returns ``None`` (the caller then uses the csv module, which gives the row-level error
+    messages) when the file is not regular: a record whose cell count differs from the header
+    (blank or whitespace lines included) or a header that pyarrow reads differently.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    n = len(header)
+    names = [f"f{j}" for j in range(n)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
+                                              newlines_in_values=True, ignore_empty_lines=False),
+            # empty cells (quoted or not) → null right away; whitespace-only cells are left to _finish
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.large_string() for c in names}, strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=True, null_values=[""], check_utf8=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if table.num_rows == 0 or [table.column(j)[0].as_py() for j in range(n)] != header:
+        return None
+    df = table.slice(1).to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get)
+    df.columns = range(n)
+    return df
+
+
 def read_csv(path: str | Path, name: str | None = None) -> pd.DataFrame:
-    """Read a CSV export (encoding and delimiter detected) as text columns + ``source_row``."""
+    """Read a CSV export (encoding and delimiter detected) as text columns + ``source_row``.
+
+    Regular files (every record has the header's number of cells) are parsed by pyarrow; the
+    rest by the csv module, which names the offending row. Both give the same frame. A plain
+    utf-8 file is parsed by pyarrow straight away (Arrow checks the UTF-8 as strictly as Python's
+    decoder, so the file is never decoded in Python); cp1251 is decoded once and handed to
+    pyarrow as utf-8.
+    """
     path = Path(path)
     name = name or path.name
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise CleaningError(f"{name}: empty file (0 bytes or only whitespace)")
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data[:4096]:
+        out = _read_utf8_arrow(data, name)
+        if out is not None:
+            return out
     enc = detect_encoding(data, name)
-    text = data.decode(enc)
-    first = text.splitlines()[0]
-    delim = detect_delimiter(first)
+    if enc == "utf-8-sig":
+        data = memoryview(data)[3:]
+    text: str | None = None
+    if enc == "cp1251":
+        text = data.decode(enc)
+        data = text.encode("utf-8")
+    head = text if text is not None else bytes(data[:_HEAD]).decode("utf-8", errors="ignore")
+    if len(data) > _HEAD and len(head[: _HEAD // 2].splitlines()) < 3:  # a header longer than 2 MB: decode it all
+        text = head = bytes(data).decode("utf-8")
+    delim = detect_delimiter(_first_line(head))
+    header = _header_cells(head, delim)
+    cols = _check_header(header, name)
+    df = _read_arrow(_without_trailing_breaks(data), delim, header) if enc != "utf-8" else None  # utf-8: tried already
+    if df is None:
+        return _read_csv_python(text if text is not None else bytes(data).decode("utf-8"), cols, delim, name)
+    del text, data, head
+    out = _finish(df, cols, name)
+    if out.empty:
+        raise CleaningError(f"{name}: row 2: no data rows (header only)")
+    return out
+
+
+def _without_trailing_breaks(data: bytes | memoryview) -> memoryview:
+    end = len(data)
+    while end and data[end - 1] in (10, 13):  # no copy of the file
+        end -= 1
+    return memoryview(data)[:end]
+
+
+def _read_utf8_arrow(data: bytes, name: str) -> pd.DataFrame | None:
+    """The fast path for a regular utf-8 file (no BOM): the frame, or ``None`` to take the checked path.
+
+    ``None`` whenever anything is unusual (not utf-8, a header problem, an irregular record, no
+    data rows), so that the checked path gives exactly its result or its error message.
+    """
+    try:
+        head = codecs.getincrementaldecoder("utf-8")().decode(data[:_HEAD], final=len(data) <= _HEAD)
+    except UnicodeDecodeError:
+        return None
+    if len(data) > _HEAD and len(head[: _HEAD // 2].splitlines()) < 3:
+        return None
+    delim = detect_delimiter(_first_line(head))
+    header = _header_cells(head, delim)
+    try:
+        cols = _check_header(header, name)
+    except CleaningError:
+        return None
+    df = _read_arrow(_without_trailing_breaks(data), delim, header)
+    if df is None:
+        return None
+    out = _finish(df, cols, name)
+    return None if out.empty else out
+
+
+def _read_csv_python(text: str, cols: list[str], delim: str, name: str) -> pd.DataFrame:
+    """The csv-module reader: irregular files (blank lines, rows with a wrong number of cells)."""
     rows = list(csv.reader(_io.StringIO(text), delimiter=delim))
-    cols = _check_header(rows[0], name)
     body = rows[1:]
     # trailing fully-empty lines are not rows
     while body and all(not c.strip() for c in body[-1]):

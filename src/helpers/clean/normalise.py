@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -35,12 +35,33 @@ DATE_FORMATS: tuple[str, ...] = (
 )
 
 
-def clean_text(s: pd.Series) -> pd.Series:
-    """Unicode NFC, no-break spaces → spaces, whitespace collapsed and stripped, '' → NA.
+def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
+    """Apply an element-wise ``fn`` to the distinct values of ``s`` only, then broadcast back.
 
-    >>> clean_text(pd.Series(["  Да\\u00a0 ", "", None])).tolist()
-    ['Да', nan, nan]
+    Survey columns hold a handful of distinct labels in a million rows, so every normalisation
+    step runs once per label. NA is one of the values ``fn`` sees (as NA), so ``fn`` decides what
+    it becomes, exactly as before. ``fn`` may return a frame (several results per value).
+
+    >>> per_unique(pd.Series(["a", "b", "a", None]), lambda u: u.str.upper()).tolist()
+    ['A', 'B', 'A', nan]
     """
+    codes, uniques = pd.factorize(s)  # NA → -1 (faster than use_na_sentinel=False on Arrow strings)
+    dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else object
+    u = pd.Series(list(uniques) + [None], dtype=dtype) if dtype is object else pd.concat(
+        [pd.Series(uniques, dtype=dtype), pd.Series([None], dtype=dtype)], ignore_index=True)
+    codes = np.where(codes < 0, len(uniques), codes)
+    res = fn(u)
+    out = res.take(codes)
+    out.index = s.index
+    return out
+
+
+#: printable ASCII words separated by single spaces: already clean (a fixed point of clean_text).
+_PLAIN = r"^[!-~]+(?: [!-~]+)*$"
+_NON_ASCII = r"[^\x00-\x7f]"
+
+
+def _clean_text_full(s: pd.Series) -> pd.Series:
     out = (
         s.astype("str")
         .str.normalize("NFC")
@@ -51,15 +72,74 @@ def clean_text(s: pd.Series) -> pd.Series:
     return out.where(out.ne("") & s.notna())
 
 
+def _only_where(s: pd.Series, todo: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn`` applied to the ``todo`` part of ``s`` only (the rest is left as it is)."""
+    if todo.all():
+        return fn(s)
+    out = s.copy()
+    if todo.any():
+        out[todo] = fn(s[todo])
+    return out
+
+
+def _clean_text_values(s: pd.Series) -> pd.Series:
+    s = s.astype("str")
+    todo = ~s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)  # e-mails, timestamps, ids are plain
+    return _only_where(s, todo, _clean_text_full)
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Unicode NFC, no-break spaces → spaces, whitespace collapsed and stripped, '' → NA.
+
+    Runs on the distinct values (:func:`per_unique`).
+
+    >>> clean_text(pd.Series(["  Да\\u00a0 ", "", None])).tolist()
+    ['Да', nan, nan]
+    """
+    return per_unique(s, _clean_text_values)
+
+
 def fix_lookalikes(s: pd.Series) -> pd.Series:
     """Replace Latin look-alike letters inside words that also contain Cyrillic letters.
 
-    Words written wholly in Latin script (``Instagram``) are left alone.
+    Words written wholly in Latin script (``Instagram``) are left alone. Values in plain ASCII
+    (e-mails, ids) cannot contain a Cyrillic letter and skip the (slow, Python-level) regex.
 
     >>> fix_lookalikes(pd.Series(["Кapaганда", "Instagram"])).tolist()
     ['Караганда', 'Instagram']
     """
-    return s.str.replace(_MIXED_WORD, lambda m: m.group(0).translate(_TRANS), regex=True)
+    s = s.astype("str")
+    todo = s.str.contains(_NON_ASCII, regex=True).fillna(False).astype(bool)
+    return _only_where(s, todo, lambda x: x.str.replace(_MIXED_WORD, lambda m: m.group(0).translate(_TRANS), regex=True))
+
+
+def _match_key_values(u: pd.Series) -> pd.Series:
+    t = _clean_text_values(u)
+    f = fix_lookalikes(t)
+    non_ascii = f.str.contains(_NON_ASCII, regex=True).fillna(False).astype(bool)
+    folded = _only_where(f.str.lower(), non_ascii, lambda _: f[non_ascii].str.casefold())  # casefold = lower on ASCII
+    return folded.str.replace("ё", "е", regex=False).where(t.notna())
+
+
+#: match keys of short label lists already computed (labels recur in every file and column).
+_KEY_CACHE: dict[str, object] = {}
+_KEY_CACHE_MAX = 200_000
+_SMALL = 2_000
+
+
+def _match_key_cached(u: pd.Series) -> pd.Series:
+    """:func:`_match_key_values` for a few distinct values, remembering the results (a pure function)."""
+    if len(u) > _SMALL:
+        return _match_key_values(u)
+    vals = u.tolist()
+    if not all(isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)) for v in vals):
+        return _match_key_values(u)  # numbers etc.: the text conversion decides
+    todo = [v for v in dict.fromkeys(v for v in vals if isinstance(v, str)) if v not in _KEY_CACHE]
+    if todo:
+        if len(_KEY_CACHE) > _KEY_CACHE_MAX:
+            _KEY_CACHE.clear()
+        _KEY_CACHE.update(zip(todo, _match_key_values(pd.Series(todo, dtype="str")).tolist()))
+    return pd.Series([_KEY_CACHE[v] if isinstance(v, str) else None for v in vals], index=u.index, dtype="str")
 
 
 def match_key(s: pd.Series) -> pd.Series:
@@ -68,25 +148,18 @@ def match_key(s: pd.Series) -> pd.Series:
     >>> match_key(pd.Series([" Положительно ", "ОТРИЦАТЕЛЬНО", "Нет, не слышал(а)"])).tolist()
     ['положительно', 'отрицательно', 'нет, не слышал(а)']
     """
-    t = clean_text(s)
-    codes, uniques = pd.factorize(t)
-    u = pd.Series(uniques, dtype="str")
-    u = fix_lookalikes(u).str.casefold().str.replace("ё", "е", regex=False)
-    out = pd.Series(np.asarray(u, dtype=object)[codes] if len(u) else np.full(len(t), None), index=s.index, dtype="str")
-    return out.where(codes >= 0)
+    return per_unique(s, _match_key_cached)
 
 
-def parse_dates(s: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Series:
-    """Parse dates written in any of ``formats`` (first match wins); unparseable → NaT.
-
-    Also tolerates the typist's habits seen in the registers: ``27.05. 2021г.``.
-
-    >>> parse_dates(pd.Series(["22.04.2021 9:03:11", "4/22/2021 15:03:11", "27.05. 2021г.", "10.09.21", "x"])).dt.strftime("%Y-%m-%d").tolist()
-    ['2021-04-22', '2021-04-22', '2021-05-27', '2021-09-10', nan]
-    """
-    t = clean_text(s)
-    t = t.str.replace(r"\s*(г\.?|года|ж\.?|жыл)\s*$", "", regex=True).str.replace(r"(\d)\.\s+(\d)", r"\1.\2", regex=True)
+def _parse_dates_values(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    t = _clean_text_values(s)
+    # the typist's suffixes and «27.05. 2021» need a Cyrillic letter or '. ': plain ASCII without '. ' skips both
+    todo = ~(t.str.contains(_PLAIN, regex=True).fillna(False).astype(bool) & ~t.str.contains(". ", regex=False).fillna(False).astype(bool))
+    t = _only_where(t, todo, lambda x: x.str.replace(r"\s*(г\.?|года|ж\.?|жыл)\s*$", "", regex=True)
+                    .str.replace(r"(\d)\.\s+(\d)", r"\1.\2", regex=True))
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    if formats and formats[0] == "%d.%m.%Y %H:%M:%S":
+        out = _fast_dmy_hms(t)
     for fmt in formats:
         todo = out.isna() & t.notna()
         if not todo.any():
@@ -95,14 +168,58 @@ def parse_dates(s: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Serie
     return out
 
 
+_DMY_HMS = r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}) (?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2})$"
+
+
+def _fast_dmy_hms(t: pd.Series) -> pd.Series:
+    """``22.04.2021 9:03:11`` (the Google Forms ru/kk timestamp) parsed by pyarrow and integer arithmetic.
+
+    Gives exactly what ``pd.to_datetime(format="%d.%m.%Y %H:%M:%S")`` gives for the texts it
+    accepts here (valid calendar date, hour ≤ 23, minute and second ≤ 59); anything else is NaT
+    here and left to the general format loop.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
+    arr = pa.array(t.astype("str").array)  # the Arrow data itself, no Python objects
+    parts = pc.extract_regex(arr, _DMY_HMS)
+    names = ["year", "month", "day", "hour", "minute", "second"]
+    cols = {k: pc.cast(pc.struct_field(parts, k), pa.int64()).to_numpy(zero_copy_only=False) for k in names}
+    frame = pd.DataFrame(cols, index=t.index)
+    ok = frame.notna().all(axis=1) & frame["hour"].le(23) & frame["minute"].le(59) & frame["second"].le(59)
+    if ok.any():
+        stamp = pd.to_datetime(frame.loc[ok, names].astype("int64"), errors="coerce")
+        out.loc[ok] = stamp.astype("datetime64[us]")
+    return out
+
+
+def parse_dates(s: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Series:
+    """Parse dates written in any of ``formats`` (first match wins); unparseable → NaT.
+
+    Also tolerates the typist's habits seen in the registers: ``27.05. 2021г.``. Each distinct
+    text is parsed once.
+
+    >>> parse_dates(pd.Series(["22.04.2021 9:03:11", "4/22/2021 15:03:11", "27.05. 2021г.", "10.09.21", "x"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2021-04-22', '2021-04-22', '2021-05-27', '2021-09-10', nan]
+    """
+    formats = tuple(formats)
+    if formats and formats[0] == "%d.%m.%Y %H:%M:%S":  # vectorised fast path: distinct values would not save time
+        return _parse_dates_values(s, formats)
+    return per_unique(s, lambda u: _parse_dates_values(u, formats))
+
+
 def to_number(s: pd.Series) -> pd.Series:
     """Text → float (decimal comma accepted); text that is not a number → NaN.
 
     >>> to_number(pd.Series(["34", " 2,5", "тридцать", None])).tolist()
     [34.0, 2.5, nan, nan]
     """
-    t = clean_text(s).str.replace(",", ".", regex=False)
-    return pd.to_numeric(t, errors="coerce").astype("float64")
+    def values(u: pd.Series) -> pd.Series:
+        t = _clean_text_values(u).str.replace(",", ".", regex=False)
+        return pd.to_numeric(t, errors="coerce").astype("float64")
+
+    return per_unique(s, values)
 
 
 # --- regions ---------------------------------------------------------------------------------

@@ -8,15 +8,17 @@ phone punctuation) gets the same id. The salt comes from :meth:`helpers.params.P
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
+from operator import methodcaller
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from helpers.clean.normalise import clean_text, match_key
+from helpers.clean.normalise import _match_key_values, clean_text, match_key, per_unique
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
@@ -57,15 +59,45 @@ def pseudonymise(values: pd.Series, salt: str) -> pd.Series:
     """
     if not salt:
         raise ValueError("pseudonymise: an empty salt is not allowed")
-    key = match_key(values)
-    codes, uniques = pd.factorize(key)
-    salt_b = salt.encode("utf-8") + b"\x1f"
-    ids = np.array(
-        ["p" + base64.b32encode(hashlib.sha256(salt_b + str(u).encode("utf-8")).digest()).decode("ascii").lower()[:ID_LENGTH] for u in uniques],
-        dtype=object,
-    )
-    out = pd.Series(ids[np.where(codes >= 0, codes, 0)] if len(ids) else None, index=values.index, dtype="str")
-    return out.where(codes >= 0)
+    def ids_of(u: pd.Series) -> pd.Series:  # once per distinct raw value
+        key = _match_key_values(u)
+        given = key.notna().to_numpy()
+        ids = _ids(key[given], salt)
+        pos = np.cumsum(given) - 1
+        taken = ids.take(pa.array(pos, mask=~given)) if len(ids) else pa.nulls(len(key), pa.large_string())
+        return pd.Series(taken.to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get), index=u.index, dtype="str")
+
+    return per_unique(values, ids_of)
+
+
+_B32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
+
+
+def _ids(uniques, salt: str) -> pa.Array:
+    """``p`` + the first 12 lower-case base32 characters of ``sha256(salt 0x1f value)``, one per value.
+
+    The base32 step is done with numpy on the first 8 digest bytes (12 characters = 60 bits),
+    equal to ``base64.b32encode(digest).decode().lower()[:12]``.
+
+    >>> import base64, hashlib
+    >>> d = hashlib.sha256(b"s\x1fa@x.kz").digest()
+    >>> _ids(["a@x.kz"], "s").to_pylist() == ["p" + base64.b32encode(d).decode().lower()[:ID_LENGTH]]
+    True
+    """
+    values = pa.array([str(u) for u in uniques] if not isinstance(uniques, pd.Series) else uniques.astype("str").array, type=pa.large_string())
+    n, width = len(values), ID_LENGTH + 1
+    if not n:
+        return pa.array([], type=pa.large_string())
+    # salt + 0x1f + value as bytes, built by Arrow; sha256 and digest called through map (no Python loop body)
+    prefix = pa.scalar(salt + "\x1f", type=pa.large_string())
+    keyed = pc.binary_join_element_wise(prefix, values, pa.scalar("", type=pa.large_string())).cast(pa.large_binary()).to_pylist()
+    digests = np.frombuffer(b"".join(map(methodcaller("digest"), map(hashlib.sha256, keyed))), dtype=np.uint8).reshape(n, 32)
+    head = np.ascontiguousarray(digests[:, :8]).view(">u8").ravel()
+    shifts = np.arange(64 - 5, 64 - 5 * (ID_LENGTH + 1), -5, dtype=np.uint64)
+    chars = _B32[(head[:, None] >> shifts[None, :]) & np.uint64(31)]
+    text = np.concatenate([np.full((n, 1), ord("p"), dtype=np.uint8), chars], axis=1)
+    offsets = np.arange(0, n * width + 1, width, dtype=np.int64)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(text).tobytes()))
 
 
 def mask_text(s: pd.Series, names: Iterable[str] = ()) -> pd.Series:
@@ -74,13 +106,17 @@ def mask_text(s: pd.Series, names: Iterable[str] = ()) -> pd.Series:
     >>> mask_text(pd.Series(["пишите ivan@mail.kz или 8 701 123 45 67, ИИН 900101300123, Иванов"]), ["Иванов"]).tolist()
     ['пишите [e-mail] или [phone], ИИН [IIN], [name]']
     """
-    out = s.astype("str")
-    out = out.str.replace(EMAIL, "[e-mail]", regex=True).str.replace(IIN, "[IIN]", regex=True).str.replace(PHONE, "[phone]", regex=True)
     parts = sorted({str(n).strip() for n in names if isinstance(n, str) and len(str(n).strip()) >= 3}, key=len, reverse=True)
-    for i in range(0, len(parts), 500):
-        pat = r"(?i)(?<!\w)(?:" + "|".join(re.escape(p) for p in parts[i : i + 500]) + r")(?!\w)"
-        out = out.str.replace(pat, "[name]", regex=True)
-    return out.where(s.notna())
+
+    def values(u: pd.Series) -> pd.Series:
+        out = u.astype("str")
+        out = out.str.replace(EMAIL, "[e-mail]", regex=True).str.replace(IIN, "[IIN]", regex=True).str.replace(PHONE, "[phone]", regex=True)
+        for i in range(0, len(parts), 500):
+            pat = r"(?i)(?<!\w)(?:" + "|".join(re.escape(p) for p in parts[i : i + 500]) + r")(?!\w)"
+            out = out.str.replace(pat, "[name]", regex=True)
+        return out.where(u.notna())
+
+    return per_unique(s, values)
 
 
 def contains_personal_data(s: pd.Series) -> pd.Series:

@@ -19,7 +19,7 @@ import pandas as pd
 from helpers.clean import CleaningError
 from helpers.clean.accounting import account, reject
 from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, unknown_list
-from helpers.clean.normalise import band_of, clean_text, map_regions, match_key, parse_dates, to_number
+from helpers.clean.normalise import band_of, clean_text, map_regions, match_key, parse_dates, per_unique, to_number
 from helpers.clean.pii import mask_text, pseudonymise
 from helpers.clean.reference import Reference
 
@@ -100,11 +100,28 @@ def column_plan(cb: dict, headers: list[str], name: str) -> dict[str, tuple[str,
     return plan
 
 
-def _test_rows(raw: pd.DataFrame, cols: list[str]) -> pd.Series:
+def _test_rows(raw: pd.DataFrame, cols: list[str], keys: dict[str, pd.Series] | None = None) -> pd.Series:
+    """Rows where a cell reads «тест»/«test»/…; ``keys`` are :func:`match_key` results already computed."""
+    keys = keys or {}
     hit = pd.Series(False, index=raw.index)
     for c in cols:
-        hit |= match_key(raw[c]).str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool)
+        hit |= keys[c].str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool) if c in keys else per_unique(raw[c], _is_test)
     return hit
+
+
+def _is_test(u: pd.Series) -> pd.Series:
+    return match_key(u).str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool)
+
+
+def _content_hash(df: pd.DataFrame) -> pd.Series:
+    """A hash per row that is equal exactly when the rows' answers are equal (as text, NA = NA).
+
+    Columns are hashed as they are (equal values ⇔ equal hashes, NA included) instead of
+    converted to text first; float columns keep the text form (``-0.0`` and ``0.0`` differ as text).
+    """
+    floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)]
+    as_text = {c: df[c].astype("str").fillna("<NA>") for c in floats}
+    return pd.util.hash_pandas_object(df.assign(**as_text) if as_text else df, index=False)
 
 
 def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, lang: str, salt: str) -> ExportResult:
@@ -130,7 +147,8 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
 
     _rule(raw[answer_cols].isna().all(axis=1), "empty_row", RULES["empty_row"])
     text_cols = answer_cols + ([email_col] if email_col else [])
-    _rule(_test_rows(raw, text_cols), "test_submission", RULES["test_submission"])
+    email = match_key(raw[email_col]) if email_col else pd.Series(pd.NA, index=raw.index, dtype="str")
+    _rule(_test_rows(raw, text_cols, {email_col: email} if email_col else None), "test_submission", RULES["test_submission"])
     ts = parse_dates(raw[ts_col], TIMESTAMP_FORMATS)
     _rule(ts.isna(), "bad_timestamp", RULES["bad_timestamp"], ts_col, raw[ts_col])
 
@@ -174,7 +192,6 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
         elif kind == "open":
             out[qid] = mask_text(clean_text(raw[col]))
 
-    email = match_key(raw[email_col]) if email_col else pd.Series(pd.NA, index=raw.index, dtype="str")
     # duplicates among the rows still in: same e-mail → keep the earliest submission
     live = ~done
     order = pd.DataFrame({"ts": ts, "row": raw["source_row"], "email": email})[live].sort_values(["ts", "row"])
@@ -188,7 +205,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
     # identical answers within 24 h (rows without e-mail)
     live = ~done
     content_cols = [c for c in out.columns if not c.endswith("__other_text")]
-    h = pd.util.hash_pandas_object(out[content_cols].astype("str").fillna("<NA>"), index=False)
+    h = _content_hash(out[content_cols])
     frame = pd.DataFrame({"h": h, "ts": ts, "row": raw["source_row"]})[live & email.isna()].sort_values(["h", "ts", "row"])
     g = frame.groupby("h")
     first_ts, first_r = g["ts"].transform("first"), g["row"].transform("first")

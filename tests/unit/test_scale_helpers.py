@@ -1,0 +1,156 @@
+"""The fast paths written for the scaling benchmark give exactly what the plain code gave.
+
+Each test builds a tiny input and compares the fast helper with the straightforward version
+(the csv module, Python ``str.strip``, ``pd.to_datetime`` per format, ``base64``, ``sm.Logit``).
+"""
+
+import base64
+import hashlib
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from helpers.clean import io
+from helpers.clean.normalise import DATE_FORMATS, _clean_text_full, parse_dates, per_unique
+from helpers.clean.pii import ID_LENGTH, pseudonymise
+from helpers.clean.surveys import _content_hash
+from helpers.analysis.regression import covariate_patterns, logit_odds_ratios
+
+CSV = (  # '|' stands for the delimiter
+    'Отметка времени|"Ваш пол, укажите"|Комментарий\r\n'
+    '22.04.2021 9:03:11|Женский|"Трудовые, Семейные (развод, алименты)"\r\n'
+    '22.04.2021 9:04:00||"две\r\nстроки"\r\n'
+    '22.04.2021 9:05:00|  |"  "\r\n'
+    '||\r\n'
+    '23.04.2021 10:00:00|Мужской|""\r\n'
+    '||\r\n'
+)
+
+
+def _python_reader(path, name="x.csv"):
+    """The csv-module path on the same file (what read_csv did for every file before)."""
+    data = path.read_bytes()
+    enc = io.detect_encoding(data, name)
+    text = data.decode(enc)
+    delim = io.detect_delimiter(text.splitlines()[0])
+    cols = io._check_header(io._header_cells(text, delim), name)
+    return io._read_csv_python(text, cols, delim, name)
+
+
+class TestReadCsvArrow:
+    @pytest.mark.parametrize("enc, sep", [("utf-8", ","), ("utf-8-sig", ","), ("cp1251", ";"), ("utf-8", "\t")])
+    def test__read_csv__arrow_equals_csv_module(self, tmp_path, enc, sep):
+        text = CSV.replace("|", sep)
+        f = tmp_path / "x.csv"
+        f.write_bytes(text.encode(enc))
+        got = io.read_csv(f)
+        pd.testing.assert_frame_equal(got, _python_reader(f))
+        assert got["source_row"].tolist() == [2, 3, 4, 5, 6]  # the blank record 5 stays a row, trailing one goes
+        assert got.iloc[0, 3] == "Трудовые, Семейные (развод, алименты)"
+        assert got.iloc[1, 3] == "две\r\nстроки"
+        assert got.iloc[2, 2:].isna().all() and pd.isna(got.iloc[4, 3])  # whitespace-only and "" cells are NA
+
+    def test__read_csv__blank_line_inside_falls_back_to_csv_module(self, tmp_path):
+        f = tmp_path / "x.csv"
+        f.write_text("a,b\n1,2\n\n3,4\n", encoding="utf-8")
+        got = io.read_csv(f)
+        assert got["source_row"].tolist() == [2, 3, 4] and got["a"].isna().tolist() == [False, True, False]
+
+    def test__read_csv__wrong_cell_count_names_the_row(self, tmp_path):
+        f = tmp_path / "x.csv"
+        f.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+        with pytest.raises(io.CleaningError, match=r"x.csv: row 3: 3 cells but the header has 2"):
+            io.read_csv(f)
+
+    def test__read_csv__utf8_invalid_later_in_file_is_cp1251(self, tmp_path):
+        f = tmp_path / "x.csv"
+        f.write_bytes("a;b\r\n1;2\r\n".encode("utf-8") + "Да;Нет\r\n".encode("cp1251"))
+        assert io.read_csv(f)["a"].tolist() == ["1", "Да"]
+
+    def test__space_ranges__are_what_str_strip_removes(self):
+        spaces = {i for i in range(sys.maxunicode + 1) if chr(i).isspace()}
+        assert spaces == {i for a, b in io.SPACE_RANGES for i in range(a, b + 1)}
+
+    def test__blank_to_na__matches_python_strip(self):
+        values = ["a", " ", "", None, "\x1c \u3000", "\u200b", " x ", "\u00a0"]
+        got = io._blank_to_na(pd.Series(values, dtype="str"))
+        want = pd.Series([v if isinstance(v, str) and v.strip() else None for v in values], dtype="str")
+        pd.testing.assert_series_equal(got, want)
+
+
+class TestPerUnique:
+    def test__per_unique__na_is_passed_to_fn(self):
+        s = pd.Series([" a", None, " a", "b "], dtype="str")
+        pd.testing.assert_series_equal(per_unique(s, _clean_text_full), _clean_text_full(s))
+
+    def test__per_unique__keeps_index_and_frames(self):
+        s = pd.Series(["x", "y", "x"], index=[10, 20, 30], dtype="str")
+        out = per_unique(s, lambda u: pd.DataFrame({"up": u.str.upper(), "n": u.str.len()}))
+        assert out.index.tolist() == [10, 20, 30] and out["up"].tolist() == ["X", "Y", "X"]
+
+    def test__per_unique__empty(self):
+        assert per_unique(pd.Series([], dtype="str"), _clean_text_full).tolist() == []
+
+
+def _parse_dates_plain(s, formats):
+    t = _clean_text_full(s)
+    t = t.str.replace(r"\s*(г\.?|года|ж\.?|жыл)\s*$", "", regex=True).str.replace(r"(\d)\.\s+(\d)", r"\1.\2", regex=True)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    for fmt in formats:
+        todo = out.isna() & t.notna()
+        if todo.any():
+            out.loc[todo] = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+    return out
+
+
+@pytest.mark.parametrize("formats", [DATE_FORMATS, ("%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")])
+def test__parse_dates__fast_path_equals_to_datetime(formats):
+    s = pd.Series(["31.02.2021 10:00:00", "1.1.2021 0:00:00", "01.01.2021 24:00:00", "01.01.2021 23:59:60",
+                   "29.02.2020 1:02:03", " 5.05.2021 1:02:03", "5.05.2021  1:02:03", "27.05. 2021г.", "05.13.2021 10:00:00",
+                   "4/22/2021 15:03:11", "22.04.2021 9:03", None, "", "x", "01.01.0999 10:00:00", "01.01.2021 1:2:03"], dtype="str")
+    pd.testing.assert_series_equal(parse_dates(s, formats), _parse_dates_plain(s, formats))
+
+
+def test__pseudonymise__ids_equal_base32_of_sha256():
+    values = pd.Series(["A@x.kz", " a@x.kz", None, "Иванова Мария", "response:population-kk-2"], dtype="str")
+    got = pseudonymise(values, "salt")
+    want = ["p" + base64.b32encode(hashlib.sha256(b"salt\x1f" + k.encode()).digest()).decode().lower()[:ID_LENGTH]
+            for k in ["a@x.kz", "a@x.kz", None, "иванова мария", "response:population-kk-2"] if k is not None]
+    assert got.dropna().tolist() == want and got.isna().tolist() == [False, False, True, False, False]
+
+
+def test__content_hash__equal_rows_equal_hash():
+    df = pd.DataFrame({"a": pd.Series(["x", "x", None, None], dtype="str"), "b": [True, True, False, False],
+                       "age": pd.array([30, 30, None, None], dtype="Int64"), "f": [1.0, 1.0, -0.0, 0.0]})
+    h = _content_hash(df)
+    assert h[0] == h[1] and h[2] != h[3]  # -0.0 and 0.0 differ as text, as before
+
+
+def test__logit_odds_ratios__patterns_equal_row_level_logit():
+    r = np.random.default_rng(1)
+    n = 400
+    d = pd.DataFrame({"g": r.choice(["a", "b", "c"], n), "h": r.choice(["u", "v"], n)})
+    d["y"] = r.random(n) < np.where(d["g"].eq("b"), 0.7, 0.4)
+    res = logit_odds_ratios(d, "y", ["g", "h"], reference={"g": "a", "h": "u"}, decimals=10)
+    X = np.column_stack([np.ones(n), d["g"].eq("b"), d["g"].eq("c"), d["h"].eq("v")]).astype(float)
+    fit = sm.Logit(d["y"].astype(float).to_numpy(), X).fit(disp=0, method="newton", tol=1e-12)
+    assert res.table["level"].tolist() == ["b", "c", "v"]
+    np.testing.assert_allclose(res.table["odds_ratio"], np.exp(fit.params[1:]), atol=1e-8)
+    np.testing.assert_allclose(res.table["ci_low"], np.exp(fit.conf_int()[1:, 0]), atol=1e-8)
+    np.testing.assert_allclose(res.table["p_value"], fit.pvalues[1:], atol=1e-8)
+    assert res.pseudo_r2 == pytest.approx(fit.prsquared, abs=1e-9)
+    assert res.llr_p_value == pytest.approx(fit.llr_pvalue, abs=1e-9)
+    assert res.n == n and len(covariate_patterns(d, "y", ["g", "h"])) <= 12
+
+
+def test__match_key__cached_equals_plain():
+    from helpers.clean.normalise import _match_key_values, match_key
+
+    for values in ([" Положительно ", "ОТРИЦАТЕЛЬНО", None, "Кapaганда", "", "  ", "a\u00a0b", 5, "Ёлка"],
+                   ["ВКО", np.nan, "Ёлка", "ВКО"]):
+        s = pd.Series(values, dtype=object)
+        pd.testing.assert_series_equal(match_key(s), _match_key_values(s))
+        pd.testing.assert_series_equal(match_key(s), _match_key_values(s))  # second call: from the cache
