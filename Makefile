@@ -51,8 +51,9 @@ lock: ## Re-pin requirements.lock from pyproject.toml (then update environment.y
 	$(PYTHON) -m venv /tmp/lock-venv && /tmp/lock-venv/bin/pip install -q . && \
 	/tmp/lock-venv/bin/pip freeze --exclude-editable | grep -v '^mediation-workbook' > requirements.lock
 
-bench: $(STAMP) ## The scaling benchmark (writes benchmarks/RESULTS.md)
+bench: $(STAMP) ## The benchmarks: 10k/100k/1M-row scaling, then the whole demo run (benchmarks/RESULTS.md)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/whole_run.py
 
 clean: ## Delete everything generated (data/processed, reports)
 	find data/processed reports -mindepth 1 ! -name README.md -delete
