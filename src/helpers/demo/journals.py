@@ -181,6 +181,10 @@ FOREIGN = ["RU", "UA", "BY", "LT", "IL", "AE", "US"]
 #: events whose list carries one foreign participant of each of the 7 countries the report names (invented placement).
 FOREIGN_EVENTS = {"TR-05": FOREIGN[:3], "TR-06": FOREIGN[3:5], "TR-11": FOREIGN[5:]}
 PART_MESS = {"RT-01": ["dup"], "TR-07": ["dup"], "TR-11": ["test"]}
+#: invented: this share of each training's participants (after the first training) attended an
+#: earlier training too — the same person (name, phone, e-mail, sex, age, category) listed again,
+#: so distinct people are fewer than participations and the reach stage must deduplicate
+REPEAT_SHARE = 0.15
 
 
 def event_table(register: pd.DataFrame) -> pd.DataFrame:
@@ -192,6 +196,32 @@ def event_table(register: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"event_id": eid, "n": n, "regions": register["regions"], "lang": np.where(kk, "kk", "ru")})
 
 
+def _repeat_attendance(r: np.random.Generator, events: pd.DataFrame, names: np.ndarray, phones: np.ndarray,
+                       mails: np.ndarray, demo: pd.DataFrame) -> None:
+    """In place: in each training after the first, :data:`REPEAT_SHARE` of the places go to people
+    who attended an earlier training (distinct people, first-time attendees only, so nobody is
+    listed twice in one event)."""
+    start = np.concatenate([[0], np.cumsum(events["n"].to_numpy())[:-1]])
+    originals: list[int] = []
+    for (_, ev), pos in zip(events.iterrows(), start):
+        n = int(ev["n"])
+        if not ev["event_id"].startswith("TR-"):
+            continue
+        k = min(int(round(REPEAT_SHARE * n)), len(originals)) if originals else 0
+        if k:
+            src = r.choice(np.array(originals), size=k, replace=False)
+            dst = pos + np.sort(r.choice(n, size=k, replace=False))
+            names[dst], phones[dst], mails[dst] = names[src], phones[src], mails[src]
+            for col in demo.columns:
+                values = demo[col].to_numpy().copy()
+                values[dst] = values[src]
+                demo[col] = values
+            repeated = set(dst.tolist())
+            originals += [i for i in range(pos, pos + n) if i not in repeated]
+        else:
+            originals += list(range(pos, pos + n))
+
+
 def participants(seed: int, events: pd.DataFrame, regions_cfg: dict, lookup: dict, values_cfg: dict, social_cfg: dict) -> dict[str, pd.DataFrame]:
     """One participant list per event (frames in the list's language, messiness included)."""
     from helpers.clean.normalise import extract_regions
@@ -201,6 +231,7 @@ def participants(seed: int, events: pd.DataFrame, regions_cfg: dict, lookup: dic
     demo = demographics(r, total)
     names, phones = people(r, demo["sex"].to_numpy())
     mails = emails(r, total)
+    _repeat_attendance(r, events, names, phones, mails, demo)
     ev_regions = extract_regions(events["regions"], lookup)
     codes = [x["code"] for x in regions_cfg["regions"]]
     country = {c["code"]: c for c in values_cfg["country"]}
