@@ -116,14 +116,25 @@ def run(params_file: str, overrides: dict) -> int:
 
 
 def _strip_volatile(nb_path: Path) -> None:
-    """Drop papermill timing metadata from a notebook (committed notebooks should not churn)."""
+    """Make a stored notebook independent of the run that produced it, so baselines do not churn:
+    papermill's timing metadata dropped, its injected cell given a fixed id, execution counts
+    renumbered 1, 2, … as a fresh kernel would (a worker's shared kernel counts on)."""
     import nbformat
 
     nb = nbformat.read(str(nb_path), as_version=4)
     nb.metadata.pop("papermill", None)
+    count = 0
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for out in cell.outputs:
+                if "execution_count" in out:
+                    out["execution_count"] = count
     nbformat.write(nb, str(nb_path))
 
 
