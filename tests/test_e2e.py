@@ -133,3 +133,17 @@ def test__run__invalid_parameters_stop_before_any_stage(tmp_path):
     assert proc.returncode == 2
     assert "analysis.suppression_threshold: expected int, got 'many'" in proc.stderr
     assert not (tmp_path / "reports.new").exists() and not (tmp_path / "processed").exists()
+
+
+def test__run__no_personal_data_in_processed_or_reports(first_run, tmp_path):
+    from test_no_personal_data import find_personal_data  # the scanner of the cleaning tests
+
+    tmp, _ = first_run
+    raw = paths.ROOT / "tests" / "fixtures" / "raw"
+    # PDFs are scanned through their text layer
+    for pdf in (tmp / "reports").glob("*.pdf"):
+        text = "\n".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+        (tmp_path / f"{pdf.stem}.pdf.txt").write_text(text, encoding="utf-8")
+    hits = (find_personal_data(tmp / "processed", raw) + find_personal_data(tmp / "reports", raw)
+            + find_personal_data(tmp_path, raw))
+    assert hits == []
