@@ -192,7 +192,7 @@ def aspect1(processed_dir: Path, config_dir: Path, P) -> dict:
     from helpers.analysis import crosstab, likert, present, regression, tables
     from helpers.analysis.labels import Codebook
 
-    OUT, CONF, METHOD, K = processed_dir, P["analysis.confidence"], P["analysis.interval_method"], P["analysis.suppression_threshold"]
+    OUT, CONF, METHOD = processed_dir, P["analysis.confidence"], P["analysis.interval_method"]
     cb = Codebook.load(config_dir, "population")
     df = pd.read_parquet(OUT / "core_survey__population.parquet")
     rows = pd.read_csv(OUT / "row_accounting.csv")

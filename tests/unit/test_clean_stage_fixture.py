@@ -3,7 +3,6 @@ no personal data in the output."""
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 import pandas as pd
 

@@ -48,13 +48,14 @@ class TestFiguresRecord:
 
     def test__save__is_byte_identical_on_rerun(self, tmp_path):
         path = tmp_path / "figures.json"
+        written = []
         for _ in range(2):
             rec = figures.FiguresRecord(path, "nb")
             rec.add("z", 0.1 + 0.2, unit="percent", label_ru="z")
             rec.add("a", 5, unit="count", label_ru="a")
             rec.save()
-            first = path.read_bytes() if _ == 0 else first
-        assert path.read_bytes() == first
+            written.append(path.read_bytes())
+        assert written[0] == written[1]
 
 
 class TestFill:

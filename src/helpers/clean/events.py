@@ -21,7 +21,7 @@ from helpers.clean.normalise import clean_text, extract_regions, parse_dates, to
 from helpers.clean.pii import mask_text, person_key, pseudonymise
 from helpers.clean.reference import Reference
 from helpers.clean.surveys import ExportResult
-from helpers.clean.tabular import Rejections, demographics, map_field, map_region_field, prepare, test_rows
+from helpers.clean.tabular import Rejections, demographics, map_field, map_region_field, prepare
 
 RULES: dict[str, str] = {
     "empty_row": "an empty line",
@@ -84,15 +84,12 @@ def clean_participants(raw: pd.DataFrame, ref: Reference, source_file: str, salt
     """Clean one participant list."""
     df, header_of = prepare(raw, ref.headers["participants"], source_file)
     rj = Rejections(df, header_of)
-    _rule = rj.rule
     unknown: list[Unknown] = []
 
-    content = [c for c in df.columns if c not in ("source_row", "row_no")]
-    _rule(df[content].isna().all(axis=1), "empty_row", RULES["empty_row"])
-    _rule(test_rows(df, ["name"]), "test_submission", RULES["test_submission"], "name", df["name"])
+    rj.empty_and_test_rows(RULES, ["name"])
     age = to_number(df["age"])
-    _rule(df["age"].notna() & age.isna(), "not_a_number", RULES["not_a_number"], "age", df["age"])
-    _rule((age < ref.age_bands["min_age"]) | (age > ref.age_bands["max_age"]), "out_of_range", RULES["out_of_range"], "age", df["age"])
+    rj.rule(df["age"].notna() & age.isna(), "not_a_number", RULES["not_a_number"], "age", df["age"])
+    rj.rule((age < ref.age_bands["min_age"]) | (age > ref.age_bands["max_age"]), "out_of_range", RULES["out_of_range"], "age", df["age"])
     mapped = {}
     for col in ["sex", "social_category", "country"]:
         mapped[col], unk = map_field(df, col, ref, source_file, header_of.get(col, col), rj.done)

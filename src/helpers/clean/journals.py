@@ -21,7 +21,7 @@ from helpers.clean.normalise import parse_dates, to_number
 from helpers.clean.pii import mask_text, person_key, pseudonymise
 from helpers.clean.reference import Reference
 from helpers.clean.surveys import ExportResult
-from helpers.clean.tabular import Rejections, demographics, map_field, map_region_field, prepare, test_rows
+from helpers.clean.tabular import Rejections, demographics, map_field, map_region_field, prepare
 
 RULES: dict[str, str] = {
     "empty_row": "an empty line inside the journal",
@@ -49,23 +49,20 @@ def clean_journal(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str
     office = office_of(source_file, ref)
     df, header_of = prepare(raw, ref.headers["journal"], source_file)
     rj = Rejections(df, header_of)
-    _rule = rj.rule
     unknown: list[Unknown] = []
 
-    content = [c for c in df.columns if c not in ("source_row", "row_no")]
-    _rule(df[content].isna().all(axis=1), "empty_row", RULES["empty_row"])
-    _rule(test_rows(df, ["name", "comment", "mediator"]), "test_submission", RULES["test_submission"], "name", df["name"])
-    _rule(df["name"].isna() & df["phone"].isna(), "missing_value", RULES["missing_value"], "name")
+    rj.empty_and_test_rows(RULES, ["name", "comment", "mediator"])
+    rj.rule(df["name"].isna() & df["phone"].isna(), "missing_value", RULES["missing_value"], "name")
     date = parse_dates(df["date"])
-    _rule(date.isna(), "bad_date", RULES["bad_date"], "date", df["date"])
+    rj.rule(date.isna(), "bad_date", RULES["bad_date"], "date", df["date"])
     start, end = (pd.Timestamp(p) for p in period)
-    _rule((date < start) | (date > end), "out_of_period", f"{RULES['out_of_period']} ({period[0]} – {period[1]})", "date", df["date"])
+    rj.rule((date < start) | (date > end), "out_of_period", f"{RULES['out_of_period']} ({period[0]} – {period[1]})", "date", df["date"])
     n_parties = to_number(df["n_parties"])
     age = to_number(df["age"])
-    _rule(df["n_parties"].notna() & n_parties.isna(), "not_a_number", RULES["not_a_number"], "n_parties", df["n_parties"])
-    _rule(df["age"].notna() & age.isna(), "not_a_number", RULES["not_a_number"], "age", df["age"])
-    _rule((n_parties < 1) | (n_parties > 50), "out_of_range", RULES["out_of_range"], "n_parties", df["n_parties"])
-    _rule((age < ref.age_bands["min_age"]) | (age > ref.age_bands["max_age"]), "out_of_range", RULES["out_of_range"], "age", df["age"])
+    rj.rule(df["n_parties"].notna() & n_parties.isna(), "not_a_number", RULES["not_a_number"], "n_parties", df["n_parties"])
+    rj.rule(df["age"].notna() & age.isna(), "not_a_number", RULES["not_a_number"], "age", df["age"])
+    rj.rule((n_parties < 1) | (n_parties > 50), "out_of_range", RULES["out_of_range"], "n_parties", df["n_parties"])
+    rj.rule((age < ref.age_bands["min_age"]) | (age > ref.age_bands["max_age"]), "out_of_range", RULES["out_of_range"], "age", df["age"])
 
     mapped = {}
     for col in MAPPED:

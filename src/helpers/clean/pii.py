@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from helpers.clean.normalise import _match_key_values, clean_text, match_key, per_unique
+from helpers.clean.normalise import _match_key_values, match_key, per_unique
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")

@@ -11,7 +11,6 @@ removing empty rows, test submissions and duplicate submissions by the explicit 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

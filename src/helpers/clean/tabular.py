@@ -122,6 +122,14 @@ class Rejections:
             self._parts.append(reject(self.df, m, rule, reason, self.header_of.get(column, column), value))
             self.done = self.done | m
 
+    def empty_and_test_rows(self, rules: dict[str, str], test_columns: list[str]) -> None:
+        """The opening rules of every hand-typed table: empty lines, then test entries
+        (a name or text cell reading «тест»/«test»/«сынақ»), reported on the name column."""
+        content = [c for c in self.df.columns if c not in ("source_row", "row_no")]
+        self.rule(self.df[content].isna().all(axis=1), "empty_row", rules["empty_row"])
+        self.rule(test_rows(self.df, test_columns), "test_submission", rules["test_submission"], "name",
+                  self.df["name"])
+
     def duplicates(self, key: pd.Series | pd.DataFrame, rule: str, reason: str) -> None:
         """Reject repeats of ``key`` among the rows still kept; the reason names the kept row."""
         live = ~self.done
