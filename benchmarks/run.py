@@ -210,18 +210,19 @@ def aspect1(processed_dir: Path, config_dir: Path, P) -> dict:
     SCALE = [c for c in cb.codes("pretrial_convenient") if c != "dont_know"]
     conv = likert.likert_table(df, ["pretrial_convenient"], SCALE, confidence=CONF)
     present.write_out(conv, OUT, "aspect1__convenient")
-    df = df.assign(ready_flag=df["ready"].isin(READY_CODES).astype("boolean").where(df["ready"].notna()))
+    sub = df[["region", "age_band", "sex", "form_lang"]].assign(ready_flag=df["ready"].isin(READY_CODES).astype("boolean").where(df["ready"].notna()))
+    answered = sub.dropna(subset=["ready_flag"])
     ORDERS = {"region": cb.codes("region"), "age_band": cb.codes("age_band"), "sex": cb.codes("sex"), "form_lang": ["ru", "kk"]}
     by, tests_rows = [], []
     for var, order in ORDERS.items():
-        b = crosstab.breakdown(df, var, "ready_flag", order=order, confidence=CONF, method=METHOD)
+        b = crosstab.breakdown(sub, var, "ready_flag", order=order, confidence=CONF, method=METHOD)
         by.append(b.assign(variable=var))
-        res = crosstab.chi_square(crosstab.counts(df.dropna(subset=["ready_flag"]), var, "ready_flag"))
+        res = crosstab.chi_square(crosstab.counts(answered, var, "ready_flag"))
         tests_rows.append({"variable": var, **res.as_dict()})
     by = pd.concat(by, ignore_index=True)
     present.write_out(by, OUT, "aspect1__ready_by")
     present.write_out(pd.DataFrame(tests_rows), OUT, "aspect1__ready_tests")
-    model_df = df.assign(region=regression.collapse_rare(df["region"], P["analysis.min_level_n"]))
+    model_df = sub.assign(region=regression.collapse_rare(sub["region"], P["analysis.min_level_n"]))
     fit = regression.logit_odds_ratios(model_df, "ready_flag", ["sex", "age_band", "form_lang", "region"], confidence=CONF)
     present.write_out(fit.table, OUT, "aspect1__logit")
     return {"respondents": len(df), "ready_pct": round(100 * x / n, 1), "logit_n": fit.n, "logit_converged": fit.converged,

@@ -35,3 +35,56 @@ def test__account__balances_and_counts_duplicates():
     assert account("f.csv", 4, 2, rej) == {"source_file": "f.csv", "rows_in": 4, "rows_kept": 2, "rows_rejected": 1, "rows_duplicate": 1}
     with pytest.raises(CleaningError, match="does not balance"):
         account("f.csv", 5, 2, rej)
+
+
+def _schema():
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema({"k": pa.Column("int64", pa.Check.ge(0)), "v": pa.Column("str", pa.Check.isin(["a", "b"]))}, strict=True)
+
+
+def test__write_table__sorted_and_validated(tmp_path):
+    from helpers.clean.io import write_table
+
+    df = pd.DataFrame({"k": [2, 1], "v": pd.Series(["a", "b"], dtype="str")})
+    p = write_table(df, tmp_path / "t.parquet", _schema(), ["k"])
+    assert pd.read_parquet(p)["k"].tolist() == [1, 2] and sorted(f.name for f in tmp_path.iterdir()) == ["t.parquet"]
+
+
+def test__write_table__invalid_data_leave_the_old_file_and_no_temporary(tmp_path):
+    import pandera.errors
+
+    from helpers.clean.io import write_table
+
+    target = tmp_path / "t.parquet"
+    target.write_bytes(b"old")
+    bad = pd.DataFrame({"k": [1, -1], "v": pd.Series(["a", "z"], dtype="str")})
+    with pytest.raises(pandera.errors.SchemaErrors, match="isin"):
+        write_table(bad, target, _schema(), ["k"])
+    assert target.read_bytes() == b"old" and [f.name for f in tmp_path.iterdir()] == ["t.parquet"]
+    mixed = pd.DataFrame({"k": [1, 2], "v": pd.Series(["a", 3], dtype=object)})  # parquet cannot write it either: the schema speaks
+    with pytest.raises(pandera.errors.SchemaErrors):
+        write_table(mixed, target, _schema(), ["k"])
+    with pytest.raises(pandera.errors.SchemaErrors, match="k"):  # a missing sort column: the schema names it
+        write_table(bad.drop(columns="k"), target, _schema(), ["k"])
+    assert target.read_bytes() == b"old" and [f.name for f in tmp_path.iterdir()] == ["t.parquet"]
+
+
+def test__in_threads__order_kept_and_first_error_in_item_order():
+    import time
+
+    from helpers.clean.stage import in_threads
+
+    def slow_square(x: int) -> int:
+        time.sleep(0.01 * (5 - x))
+        return x * x
+
+    assert in_threads(slow_square, [1, 2, 3, 4], sizes=[1, 9, 3, 4], threads=2) == [1, 4, 9, 16]
+    assert in_threads(slow_square, [1, 2], sizes=[1, 1], threads=1) == [1, 4]
+
+    def fail(x: int) -> int:
+        time.sleep(0.05 if x == 1 else 0)  # the later item fails first in time
+        raise ValueError(f"item {x}")
+
+    with pytest.raises(ValueError, match="item 1"):
+        in_threads(fail, [1, 2], sizes=[1, 1], threads=2)

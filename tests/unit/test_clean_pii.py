@@ -30,3 +30,10 @@ def test__mask_text__phones_emails_iin_names():
 
 def test__phone_key__prefixes_agree():
     assert phone_key(pd.Series(["+77011234567", "8 (701) 123-45-67"])).nunique() == 1
+
+
+def test__pseudonymise__normalised_keys_give_the_same_ids():
+    from helpers.clean.normalise import match_key
+
+    v = pd.Series(["  Ivan@Mail.KZ", "email:a@x.kz", "Иванова  МАРИЯ|7011234567", None], dtype="str")
+    assert pseudonymise(match_key(v), "s", normalised=True).tolist() == pseudonymise(v, "s").tolist()

@@ -1,11 +1,10 @@
 """The fast paths written for the scaling benchmark give exactly what the plain code gave.
 
 Each test builds a tiny input and compares the fast helper with the straightforward version
-(the csv module, Python ``str.strip``, ``pd.to_datetime`` per format, ``base64``, ``sm.Logit``).
+(the csv module, Python ``str.strip``, ``pd.to_datetime`` per format, ``base64`` with a pure-Python SipHash, ``sm.Logit``).
 """
 
 import base64
-import hashlib
 import sys
 
 import numpy as np
@@ -15,7 +14,7 @@ import statsmodels.api as sm
 
 from helpers.clean import io
 from helpers.clean.normalise import DATE_FORMATS, _clean_text_full, parse_dates, per_unique
-from helpers.clean.pii import ID_LENGTH, pseudonymise
+from helpers.clean.pii import ID_LENGTH, hash_key, pseudonymise
 from helpers.clean.surveys import _content_hash
 from helpers.analysis.regression import covariate_patterns, logit_odds_ratios
 
@@ -114,12 +113,62 @@ def test__parse_dates__fast_path_equals_to_datetime(formats):
     pd.testing.assert_series_equal(parse_dates(s, formats), _parse_dates_plain(s, formats))
 
 
-def test__pseudonymise__ids_equal_base32_of_sha256():
-    values = pd.Series(["A@x.kz", " a@x.kz", None, "Иванова Мария", "response:population-kk-2"], dtype="str")
+def _siphash24(key: bytes, msg: bytes) -> int:
+    """SipHash-2-4 written out from the paper (Aumasson & Bernstein 2012), independent of pandas."""
+    mask = (1 << 64) - 1
+
+    def rotl(x, b):
+        return ((x << b) | (x >> (64 - b))) & mask
+
+    k0, k1 = int.from_bytes(key[:8], "little"), int.from_bytes(key[8:], "little")
+    v = [k0 ^ 0x736F6D6570736575, k1 ^ 0x646F72616E646F6D, k0 ^ 0x6C7967656E657261, k1 ^ 0x7465646279746573]
+
+    def rounds(n):
+        for _ in range(n):
+            v[0] = (v[0] + v[1]) & mask; v[1] = rotl(v[1], 13) ^ v[0]; v[0] = rotl(v[0], 32)  # noqa: E702
+            v[2] = (v[2] + v[3]) & mask; v[3] = rotl(v[3], 16) ^ v[2]  # noqa: E702
+            v[0] = (v[0] + v[3]) & mask; v[3] = rotl(v[3], 21) ^ v[0]  # noqa: E702
+            v[2] = (v[2] + v[1]) & mask; v[1] = rotl(v[1], 17) ^ v[2]; v[2] = rotl(v[2], 32)  # noqa: E702
+
+    tail = len(msg) % 8
+    for i in range(0, len(msg) - tail, 8):
+        m = int.from_bytes(msg[i:i + 8], "little")
+        v[3] ^= m
+        rounds(2)
+        v[0] ^= m
+    b = ((len(msg) & 0xFF) << 56) | int.from_bytes(msg[len(msg) - tail:], "little")
+    v[3] ^= b
+    rounds(2)
+    v[0] ^= b
+    v[2] ^= 0xFF
+    rounds(4)
+    return v[0] ^ v[1] ^ v[2] ^ v[3]
+
+
+def _mix(x: int) -> int:  # pandas.util.hash_array's documented-in-code final mixing (splitmix64 finaliser)
+    mask = (1 << 64) - 1
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & mask
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & mask
+    return x ^ (x >> 31)
+
+
+def test__siphash24__reference_vector():
+    # the paper's test vector: key 00..0f, message 00..0e → a129ca6149be45e5
+    assert _siphash24(bytes(range(16)), bytes(range(15))) == 0xA129CA6149BE45E5
+
+
+def test__pseudonymise__ids_are_keyed_siphash_base32():
+    values = pd.Series(["A@x.kz", " a@x.kz", None, "Иванова Мария", "response:population-kk-2", "ab"], dtype="str")
     got = pseudonymise(values, "salt")
-    want = ["p" + base64.b32encode(hashlib.sha256(b"salt\x1f" + k.encode()).digest()).decode().lower()[:ID_LENGTH]
-            for k in ["a@x.kz", "a@x.kz", None, "иванова мария", "response:population-kk-2"] if k is not None]
-    assert got.dropna().tolist() == want and got.isna().tolist() == [False, False, True, False, False]
+    key = hash_key("salt").encode("ascii")
+    assert len(key) == 16 and hash_key("salt") != hash_key("salt2")
+    want = []
+    for k in ["a@x.kz", "a@x.kz", "иванова мария", "response:population-kk-2", "ab"]:
+        h = _mix(_siphash24(key, k.encode("utf-8"))).to_bytes(8, "big")
+        want.append("p" + base64.b32encode(h).decode().lower()[:ID_LENGTH])
+    assert got.dropna().tolist() == want and got.isna().tolist() == [False, False, True, False, False, False]
 
 
 def test__content_hash__equal_rows_equal_hash():
@@ -154,3 +203,13 @@ def test__match_key__cached_equals_plain():
         s = pd.Series(values, dtype=object)
         pd.testing.assert_series_equal(match_key(s), _match_key_values(s))
         pd.testing.assert_series_equal(match_key(s), _match_key_values(s))  # second call: from the cache
+
+
+def test__match_key__ascii_fast_path_equals_full_path():
+    from helpers.clean.normalise import _match_key_full, _match_key_values
+
+    s = pd.Series(["A@B.KZ", "  a@b.kz ", "x  y", "Ivan.Petrov@Mail.ru", "Кapaганда", "ОТРИЦАТЕЛЬНО", None, "", "a\u00a0b",
+                   "Straße", "response:population-kk-2", "Ёлка", "tab\there"], dtype="str")
+    pd.testing.assert_series_equal(_match_key_values(s), _match_key_full(s))
+    ascii_only = s[[0, 3, 10]]
+    pd.testing.assert_series_equal(_match_key_values(ascii_only), _match_key_full(ascii_only))

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io as _io
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -294,10 +295,30 @@ def read_table(path: str | Path, name: str | None = None) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> Path:
-    """Validate ``df`` with ``schema``, sort it, drop the index and write parquet (deterministic bytes)."""
+    """Validate ``df`` with ``schema``, sort it, drop the index and write parquet (deterministic bytes).
+
+    The schema does not coerce, so validation and writing are independent: the parquet file is
+    written (to a temporary name) while pandera validates in a second thread, and it replaces
+    ``path`` only when validation passes. A validation error wins over a writing error.
+    """
     path = Path(path)
-    checked = schema.validate(df, lazy=True)
-    out = checked.sort_values(sort_by, kind="stable").reset_index(drop=True)
+    if not set(sort_by) <= set(df.columns):
+        schema.validate(df, lazy=True)  # the schema names the missing column
+    tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        check = ex.submit(schema.validate, df, lazy=True)
+        try:
+            out = df.sort_values(sort_by, kind="stable").reset_index(drop=True)
+            out.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        except Exception:
+            tmp.unlink(missing_ok=True)
+            check.result()  # raises the schema's message if the data are invalid
+            raise
+        try:
+            check.result()
+        except Exception:
+            tmp.unlink(missing_ok=True)
+            raise
+    tmp.replace(path)
     return path

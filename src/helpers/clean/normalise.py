@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -114,6 +115,18 @@ def fix_lookalikes(s: pd.Series) -> pd.Series:
 
 
 def _match_key_values(u: pd.Series) -> pd.Series:
+    """Plain printable ASCII (e-mails, ids: already clean, no look-alikes) needs only ``lower``; the rest the full path."""
+    s = u.astype("str")
+    plain = s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)
+    if not plain.any():
+        return _match_key_full(s)
+    out = s.str.lower()
+    if not plain.all():
+        out[~plain] = _match_key_full(s[~plain])
+    return out
+
+
+def _match_key_full(u: pd.Series) -> pd.Series:
     t = _clean_text_values(u)
     f = fix_lookalikes(t)
     non_ascii = f.str.contains(_NON_ASCII, regex=True).fillna(False).astype(bool)
@@ -124,6 +137,8 @@ def _match_key_values(u: pd.Series) -> pd.Series:
 #: match keys of short label lists already computed (labels recur in every file and column).
 _KEY_CACHE: dict[str, object] = {}
 _KEY_CACHE_MAX = 200_000
+_KEY_LOCK = threading.Lock()  # the survey exports are cleaned in threads (helpers.clean.stage)
+_MISSING = object()
 _SMALL = 2_000
 
 
@@ -134,12 +149,15 @@ def _match_key_cached(u: pd.Series) -> pd.Series:
     vals = u.tolist()
     if not all(isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)) for v in vals):
         return _match_key_values(u)  # numbers etc.: the text conversion decides
-    todo = [v for v in dict.fromkeys(v for v in vals if isinstance(v, str)) if v not in _KEY_CACHE]
+    known = {v: _KEY_CACHE.get(v, _MISSING) for v in vals if isinstance(v, str)}  # a local view: other threads may clear the cache
+    todo = [v for v, k in known.items() if k is _MISSING]
     if todo:
-        if len(_KEY_CACHE) > _KEY_CACHE_MAX:
-            _KEY_CACHE.clear()
-        _KEY_CACHE.update(zip(todo, _match_key_values(pd.Series(todo, dtype="str")).tolist()))
-    return pd.Series([_KEY_CACHE[v] if isinstance(v, str) else None for v in vals], index=u.index, dtype="str")
+        known.update(zip(todo, _match_key_values(pd.Series(todo, dtype="str")).tolist()))
+        with _KEY_LOCK:
+            if len(_KEY_CACHE) > _KEY_CACHE_MAX:
+                _KEY_CACHE.clear()
+            _KEY_CACHE.update((v, known[v]) for v in todo)
+    return pd.Series([known[v] if isinstance(v, str) else None for v in vals], index=u.index, dtype="str")
 
 
 def match_key(s: pd.Series) -> pd.Series:

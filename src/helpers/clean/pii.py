@@ -1,22 +1,22 @@
 """Personal data: salted pseudonymous ids and masking of free text.
 
 Law of the RK «О медиации» art. 8 (confidentiality) and «О персональных данных и их защите»:
-names, phone numbers, e-mails and IINs never reach ``data/processed``. Ids are a salted
-sha256 of the *normalised* value, so the same person written differently (case, spaces,
-phone punctuation) gets the same id. The salt comes from :meth:`helpers.params.Params.salt`.
+names, phone numbers, e-mails and IINs never reach ``data/processed``. Ids are a keyed hash
+(SipHash-2-4, a pseudorandom function designed for exactly this: short inputs, secret key) of
+the *normalised* value, so the same person written differently (case, spaces, phone
+punctuation) gets the same id; the 128-bit key is derived from the salt, which comes from
+:meth:`helpers.params.Params.salt`. Without the salt an id cannot be linked back to a value.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from operator import methodcaller
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from helpers.clean.normalise import _match_key_values, match_key, per_unique
 
@@ -48,19 +48,21 @@ def person_key(name: pd.Series, phone: pd.Series | None = None) -> pd.Series:
     return key.where(n.notna() | p.notna())
 
 
-def pseudonymise(values: pd.Series, salt: str) -> pd.Series:
-    """Salted pseudonymous ids (``p`` + 12 base32 characters of sha256) of normalised values; NA stays NA.
+def pseudonymise(values: pd.Series, salt: str, *, normalised: bool = False) -> pd.Series:
+    """Salted pseudonymous ids (``p`` + 12 base32 characters of a keyed hash) of normalised values; NA stays NA.
 
     Base32 (letters and the digits 2–7) rather than hex, so that an id never looks like a phone
-    number or a 12-digit IIN. Hashing runs once per unique value.
+    number or a 12-digit IIN. Hashing runs once per unique value. ``normalised=True``: the values
+    are :func:`~helpers.clean.normalise.match_key` results already (the key is idempotent, so the
+    ids are the same), and the normalising step is skipped.
 
     >>> pseudonymise(pd.Series(["A@x.kz", " a@x.kz", None]), "s").tolist()
-    ['pxwr45terrqb3', 'pxwr45terrqb3', nan]
+    ['portpz52t3faj', 'portpz52t3faj', nan]
     """
     if not salt:
         raise ValueError("pseudonymise: an empty salt is not allowed")
     def ids_of(u: pd.Series) -> pd.Series:  # once per distinct raw value
-        key = _match_key_values(u)
+        key = u.astype("str") if normalised else _match_key_values(u)
         given = key.notna().to_numpy()
         ids = _ids(key[given], salt)
         pos = np.cumsum(given) - 1
@@ -73,26 +75,28 @@ def pseudonymise(values: pd.Series, salt: str) -> pd.Series:
 _B32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
 
 
-def _ids(uniques, salt: str) -> pa.Array:
-    """``p`` + the first 12 lower-case base32 characters of ``sha256(salt 0x1f value)``, one per value.
+def hash_key(salt: str) -> str:
+    """The SipHash key of ``salt``: 16 ASCII characters (112 key bits) from ``sha256("pseudonymise" 0x1f salt)``.
 
-    The base32 step is done with numpy on the first 8 digest bytes (12 characters = 60 bits),
-    equal to ``base64.b32encode(digest).decode().lower()[:12]``.
-
-    >>> import base64, hashlib
-    >>> d = hashlib.sha256(b"s\x1fa@x.kz").digest()
-    >>> _ids(["a@x.kz"], "s").to_pylist() == ["p" + base64.b32encode(d).decode().lower()[:ID_LENGTH]]
-    True
+    ``pandas.util.hash_array`` takes its 128-bit key as a 16-character text.
     """
-    values = pa.array([str(u) for u in uniques] if not isinstance(uniques, pd.Series) else uniques.astype("str").array, type=pa.large_string())
+    digest = hashlib.sha256(("pseudonymise\x1f" + salt).encode("utf-8")).digest()
+    return bytes(b & 0x7F for b in digest[:16]).decode("ascii")
+
+
+def _ids(uniques, salt: str) -> pa.Array:
+    """``p`` + 12 lower-case base32 characters (the top 60 bits) of the keyed 64-bit hash of each value.
+
+    The hash is ``pandas.util.hash_array(values, hash_key=hash_key(salt), categorize=False)``:
+    SipHash-2-4 of the value's UTF-8 bytes under the key, then pandas' fixed bijective bit mixing
+    (so distinct hashes stay distinct). It runs in C over the whole array; base32 is done in numpy.
+    A test recomputes ids with an independent pure-Python SipHash.
+    """
+    values = np.asarray([str(u) for u in uniques] if not isinstance(uniques, pd.Series) else uniques.astype("str").to_numpy(dtype=object), dtype=object)
     n, width = len(values), ID_LENGTH + 1
     if not n:
         return pa.array([], type=pa.large_string())
-    # salt + 0x1f + value as bytes, built by Arrow; sha256 and digest called through map (no Python loop body)
-    prefix = pa.scalar(salt + "\x1f", type=pa.large_string())
-    keyed = pc.binary_join_element_wise(prefix, values, pa.scalar("", type=pa.large_string())).cast(pa.large_binary()).to_pylist()
-    digests = np.frombuffer(b"".join(map(methodcaller("digest"), map(hashlib.sha256, keyed))), dtype=np.uint8).reshape(n, 32)
-    head = np.ascontiguousarray(digests[:, :8]).view(">u8").ravel()
+    head = pd.util.hash_array(values, encoding="utf8", hash_key=hash_key(salt), categorize=False)
     shifts = np.arange(64 - 5, 64 - 5 * (ID_LENGTH + 1), -5, dtype=np.uint64)
     chars = _B32[(head[:, None] >> shifts[None, :]) & np.uint64(31)]
     text = np.concatenate([np.full((n, 1), ord("p"), dtype=np.uint8), chars], axis=1)

@@ -6,8 +6,12 @@ Nothing is written when a file fails or a label is unknown.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -18,6 +22,8 @@ from helpers.clean.io import read_table, write_table
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
 
+T = TypeVar("T")
+R = TypeVar("R")
 SURVEY_PREFIXES = ("surveys/",)
 JOURNAL_PREFIXES = ("journals/", "events/", "report_2021/events_register")
 REGISTER = "report_2021/events_register.csv"
@@ -77,25 +83,45 @@ def _finish(res_list, raw_dir, processed_dir, prefixes, tables_to_write) -> tupl
     return mine, rejected[["source_file", "source_row", "rule", "reason", "column", "value"]]
 
 
-def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv") -> StageResult:
-    """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4."""
+def in_threads(fn: Callable[[T], R], items: list[T], sizes: list[int], threads: int | None = None) -> list[R]:
+    """``[fn(x) for x in items]`` run in up to ``threads`` threads (default: the CPU count), biggest first.
+
+    Reading and cleaning spend most of their time in Arrow and numpy, which release the GIL, so the
+    two large exports of a survey are cleaned side by side. Results come back in the order of
+    ``items``, and when several items fail, the error of the first in that order is raised (as in a
+    plain loop), so messages do not depend on timing.
+    """
+    threads = min(len(items), threads or os.cpu_count() or 1)
+    if threads <= 1:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=threads) as ex:
+        order = sorted(range(len(items)), key=lambda i: -sizes[i])
+        futures = dict(zip(order, (ex.submit(fn, items[i]) for i in order)))
+        return [futures[i].result() for i in range(len(items))]
+
+
+def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv", threads: int | None = None) -> StageResult:
+    """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4 (files read and cleaned in threads)."""
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     ref = load_reference(config_dir)
-    results, unknown = [], []
-    for survey, lang, path in survey_files(raw_dir, ref, fmt):
+    files = survey_files(raw_dir, ref, fmt)
+
+    def one(item: tuple[str, str, Path]) -> surveys.ExportResult:
+        survey, lang, path = item
         rel = _rel(path, raw_dir)
-        res = surveys.clean_export(read_table(path, rel), ref.codebooks[survey], ref, rel, lang, salt)
-        results.append((rel, survey, res))
+        return surveys.clean_export(read_table(path, rel), ref.codebooks[survey], ref, rel, lang, salt)
+
+    results, unknown = [], []
+    for (survey, _, path), res in zip(files, in_threads(one, files, [p.stat().st_size for _, _, p in files], threads)):
+        results.append((_rel(path, raw_dir), survey, res))
         unknown += res.unknown
     raise_unknown(unknown, "codebooks (config/codebooks)")
-    tables, written = {}, []
-    for survey, cb in ref.codebooks.items():
-        parts = [r.clean for _, s, r in results if s == survey]
-        df = pd.concat(parts, ignore_index=True)
-        name = f"core_survey__{survey}"
-        write_table(df, processed_dir / f"{name}.parquet", survey_schema(cb, ref.region_codes, ref.band_codes), ["response_id"])
-        tables[name] = df
-        written.append(f"{name}.parquet")
+    tables = {f"core_survey__{survey}": pd.concat([r.clean for _, s, r in results if s == survey], ignore_index=True)
+              for survey in ref.codebooks}
+    schemas = [survey_schema(cb, ref.region_codes, ref.band_codes) for cb in ref.codebooks.values()]
+    in_threads(lambda item: write_table(item[1], processed_dir / f"{item[0]}.parquet", item[2], ["response_id"]),
+               [(name, df, sch) for (name, df), sch in zip(tables.items(), schemas)], [len(df) for df in tables.values()], threads)
+    written = [f"{name}.parquet" for name in tables]
     acc, rejected = _finish([(rel, r) for rel, _, r in results], raw_dir, processed_dir, SURVEY_PREFIXES, tables)
     fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)
     return StageResult(tables, acc, rejected, fixes, written)

@@ -193,8 +193,9 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
 
     # duplicates among the rows still in: same e-mail → keep the earliest submission
     live = ~done
-    order = pd.DataFrame({"ts": ts, "row": raw["source_row"], "email": email})[live].sort_values(["ts", "row"])
-    has_mail = order["email"].notna()
+    mail_code = pd.factorize(email)[0]  # grouping on integer codes, not on the e-mail texts (NA → -1)
+    order = pd.DataFrame({"ts": ts, "row": raw["source_row"], "email": mail_code})[live].sort_values(["ts", "row"])
+    has_mail = order["email"].ge(0)
     first_row = order[has_mail].groupby("email")["row"].transform("first")
     dup_mail = pd.Series(False, index=raw.index)
     dup_mail.loc[first_row.index] = (first_row != order.loc[has_mail, "row"]).to_numpy()
@@ -221,7 +222,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
     clean = pd.DataFrame(
         {
             "response_id": response_id,
-            "respondent_id": pseudonymise(resp_key, salt),
+            "respondent_id": pseudonymise(resp_key, salt, normalised=True),  # the e-mail's match key, computed above
             "survey": survey,
             "form_lang": lang,
             "source_file": source_file,
