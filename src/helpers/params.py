@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from helpers import paths
+from helpers.config_files import load_yaml, read_yaml
 
 SALT_ENV = "MEDIATION_PII_SALT"
 
@@ -186,13 +187,13 @@ def load(params_file: str | Path = paths.DEFAULT_PARAMS, overrides: Mapping[str,
     if not file.is_file():
         raise ParamsError(f"parameters file not found: {file}")
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = read_yaml(file) or {}
     except yaml.YAMLError as exc:
         raise ParamsError(f"{file}: not valid YAML: {exc}") from exc
     overrides = dict(overrides or {})
     for dotted, value in overrides.items():
         _set_dotted(data, dotted, value)
-    schema = yaml.safe_load(paths.PARAMS_SCHEMA.read_text(encoding="utf-8"))
+    schema = read_yaml(paths.PARAMS_SCHEMA)
     try:
         values = validate(data, schema)
     except ParamsError as exc:
@@ -211,4 +212,4 @@ def parse_override(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise ParamsError(f"override {text!r}: expected key=value")
     key, raw = text.split("=", 1)
-    return key.strip(), yaml.safe_load(raw)
+    return key.strip(), load_yaml(raw)

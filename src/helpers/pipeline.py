@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import papermill as pm
-import yaml
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
 from helpers import paths
+from helpers.config_files import read_yaml
 from helpers.params import Params
 from helpers import render
 
@@ -57,7 +57,7 @@ class RunSummary:
 
 def load_pipeline(path: Path = paths.PIPELINE) -> dict:
     """The stage list (``config/pipeline.yaml``)."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 def _say(text: str) -> None:

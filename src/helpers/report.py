@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from IPython.display import HTML, Markdown
 
 from helpers import figures as figures_mod
+from helpers.config_files import read_yaml
 from helpers.params import Params
 
 _SECTION = re.compile(r"^<!--\s*section:\s*([A-Za-z0-9_.\-]+)\s*-->\s*$", re.M)
@@ -26,7 +26,7 @@ _SECTION = re.compile(r"^<!--\s*section:\s*([A-Za-z0-9_.\-]+)\s*-->\s*$", re.M)
 
 @lru_cache(maxsize=8)
 def _ui(config_dir: str) -> dict[str, dict[str, str]]:
-    return yaml.safe_load((Path(config_dir) / "texts" / "ui.yaml").read_text(encoding="utf-8"))
+    return read_yaml(Path(config_dir) / "texts" / "ui.yaml")
 
 
 def ui(P: Params, key: str, lang: str) -> str:

@@ -213,3 +213,16 @@ def test__match_key__ascii_fast_path_equals_full_path():
     pd.testing.assert_series_equal(_match_key_values(s), _match_key_full(s))
     ascii_only = s[[0, 3, 10]]
     pd.testing.assert_series_equal(_match_key_values(ascii_only), _match_key_full(ascii_only))
+
+
+def test__per_unique__mostly_distinct_column_skips_factorising_same_result(monkeypatch):
+    import helpers.clean.normalise as N
+    from helpers.clean.pii import pseudonymise
+
+    s = pd.Series([f" A{i}@X.kz " if i % 7 else None for i in range(60_000)], dtype="str")
+    ts = pd.Series([f"{1 + i % 28}.04.2021 {i % 24}:{i % 60:02d}:{(i // 60) % 60:02d}" for i in range(60_000)], dtype="str")
+    assert N._mostly_distinct(s) and len(s) >= N._DISTINCT_MIN
+    direct = (N.match_key(s), pseudonymise(s, "salt"), N.parse_dates(ts))
+    monkeypatch.setattr(N, "_DISTINCT_MIN", 10**9)  # force the factorised route
+    for a, b in zip(direct, (N.match_key(s), pseudonymise(s, "salt"), N.parse_dates(ts))):
+        pd.testing.assert_series_equal(a, b)

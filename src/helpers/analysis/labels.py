@@ -12,12 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from helpers.config_files import read_yaml
 
 
 @lru_cache(maxsize=32)
 def _read(path: str) -> dict[str, Any]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return read_yaml(Path(path))
 
 
 #: label of the free "Other" field of multi-select questions (``other: true`` in a codebook)

@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from helpers.analysis.labels import Codebook
 from helpers.analysis.suppression import suppress_freq
 from helpers.analysis.tables import NONRESPONSE
+from helpers.config_files import load_yaml
 
 
 def ui_strings(sections: Mapping[str, str]) -> dict[str, str]:
     """The ``ui`` section of a report text (a YAML mapping of short strings: column headers etc.)."""
-    return yaml.safe_load(sections["ui"])
+    return load_yaml(sections["ui"])
 
 
 def ci_header(ui: Mapping[str, str], confidence: float) -> str:

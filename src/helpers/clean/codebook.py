@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from helpers.clean import CleaningError
 from helpers.clean.normalise import clean_text, match_key, per_unique
+from helpers.config_files import read_yaml
 
 
 class UnknownLabelError(CleaningError):
@@ -37,7 +37,7 @@ class Unknown:
 def load_codebook(path: str | Path) -> dict:
     """Read one codebook and check its structure (ids unique, option codes unique per question)."""
     path = Path(path)
-    cb = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cb = read_yaml(path)
     ids = [q["id"] for q in cb["questions"]]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:

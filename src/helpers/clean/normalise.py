@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from helpers.config_files import read_yaml
 
 #: Latin letters that look like Cyrillic ones (typed on the wrong keyboard layout).
 LATIN_TO_CYRILLIC: dict[str, str] = dict(zip("aceopxykmthbABCEHKMOPTXY", "асеорхукмтнвАВСЕНКМОРТХУ"))
@@ -36,18 +37,33 @@ DATE_FORMATS: tuple[str, ...] = (
 )
 
 
+_DISTINCT_MIN = 50_000  # below this, factorising costs little either way
+_SAMPLE = 5_000
+
+
+def _mostly_distinct(s: pd.Series) -> bool:
+    """True when more than half of the first rows are distinct values (per-value work would not shrink)."""
+    return s.iloc[:_SAMPLE].nunique(dropna=False) > _SAMPLE // 2
+
+
 def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
     """Apply an element-wise ``fn`` to the distinct values of ``s`` only, then broadcast back.
 
     Survey columns hold a handful of distinct labels in a million rows, so every normalisation
     step runs once per label. NA is one of the values ``fn`` sees (as NA), so ``fn`` decides what
-    it becomes, exactly as before. ``fn`` may return a frame (several results per value).
+    it becomes, exactly as before. ``fn`` may return a frame (several results per value). A long
+    column whose first rows are mostly distinct (e-mails, timestamps) goes to ``fn`` whole: the
+    result is the same (``fn`` is element-wise), without the cost of factorising.
 
     >>> per_unique(pd.Series(["a", "b", "a", None]), lambda u: u.str.upper()).tolist()
     ['A', 'B', 'A', nan]
     """
-    codes, uniques = pd.factorize(s)  # NA → -1 (faster than use_na_sentinel=False on Arrow strings)
     dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else object
+    if len(s) >= _DISTINCT_MIN and _mostly_distinct(s):  # e-mails, timestamps, ids: nothing to share, skip factorising
+        res = fn(s if dtype is not object else s.astype(object))
+        res.index = s.index
+        return res
+    codes, uniques = pd.factorize(s)  # NA → -1 (faster than use_na_sentinel=False on Arrow strings)
     u = pd.Series(list(uniques) + [None], dtype=dtype) if dtype is object else pd.concat(
         [pd.Series(uniques, dtype=dtype), pd.Series([None], dtype=dtype)], ignore_index=True)
     codes = np.where(codes < 0, len(uniques), codes)
@@ -265,7 +281,7 @@ def region_key(s: pd.Series, strip: bool = False) -> pd.Series:
 
 def load_regions(config_dir: Path) -> dict:
     """Read ``config/regions.yaml``."""
-    return yaml.safe_load((Path(config_dir) / "regions.yaml").read_text(encoding="utf-8"))
+    return read_yaml(Path(config_dir) / "regions.yaml")
 
 
 def region_lookup(regions: Mapping) -> dict[str, str]:

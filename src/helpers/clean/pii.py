@@ -97,9 +97,10 @@ def _ids(uniques, salt: str) -> pa.Array:
     if not n:
         return pa.array([], type=pa.large_string())
     head = pd.util.hash_array(values, encoding="utf8", hash_key=hash_key(salt), categorize=False)
-    shifts = np.arange(64 - 5, 64 - 5 * (ID_LENGTH + 1), -5, dtype=np.uint64)
-    chars = _B32[(head[:, None] >> shifts[None, :]) & np.uint64(31)]
-    text = np.concatenate([np.full((n, 1), ord("p"), dtype=np.uint8), chars], axis=1)
+    text = np.empty((n, width), dtype=np.uint8)
+    text[:, 0] = ord("p")
+    for j in range(ID_LENGTH):  # 5 bits per character, from the top
+        text[:, j + 1] = _B32[(head >> np.uint64(59 - 5 * j)) & np.uint64(31)]
     offsets = np.arange(0, n * width + 1, width, dtype=np.int64)
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(text).tobytes()))
 

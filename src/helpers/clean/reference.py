@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers.clean.codebook import label_map, load_codebooks
 from helpers.clean.normalise import load_regions, region_lookup
+from helpers.config_files import read_yaml
 
 
 def _yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 @dataclass(frozen=True)

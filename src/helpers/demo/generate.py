@@ -14,6 +14,7 @@ import pandas as pd
 from helpers import paths
 from helpers.clean.codebook import load_codebooks
 from helpers.clean.normalise import load_regions, region_lookup
+from helpers.config_files import read_yaml
 from helpers.demo import journals as J
 from helpers.demo import surveys as S
 from helpers.demo.common import rng
@@ -46,8 +47,8 @@ def write_surveys(out: Path, sizes: dict[str, tuple[int, int]], seed: int, confi
 def write_journals(out: Path, office_counts: dict, online_counts: dict, n_negative: int, seed: int, config_dir: Path) -> list[Path]:
     """One journal per office in its own template and format."""
     regions = load_regions(config_dir)
-    values = J.load_yaml(config_dir / "journal_values.yaml")
-    social = J.load_yaml(config_dir / "social_categories.yaml")
+    values = read_yaml(config_dir / "journal_values.yaml")
+    social = read_yaml(config_dir / "social_categories.yaml")
     df = J.consultations(seed, office_counts, online_counts, n_negative)
     written = []
     for office in office_counts:
@@ -65,8 +66,8 @@ def write_journals(out: Path, office_counts: dict, online_counts: dict, n_negati
 def write_participants(out: Path, register_csv: Path, seed: int, config_dir: Path, only: list[str] | None = None, cap: int | None = None) -> list[Path]:
     """One participant list per event: round tables as csv (Excel, BOM), trainings as xlsx."""
     regions = load_regions(config_dir)
-    values = J.load_yaml(config_dir / "journal_values.yaml")
-    social = J.load_yaml(config_dir / "social_categories.yaml")
+    values = read_yaml(config_dir / "journal_values.yaml")
+    social = read_yaml(config_dir / "social_categories.yaml")
     events = J.event_table(pd.read_csv(register_csv, dtype=str))
     if only:
         events = events[events["event_id"].isin(only)].reset_index(drop=True)

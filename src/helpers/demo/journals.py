@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from helpers.demo.common import AGE_BAND_COUNTS, SEX_COUNTS, SOCIAL_COUNTS, ages_for_bands, allocate, emails, people, rng
 
@@ -273,5 +272,3 @@ def participants(seed: int, events: pd.DataFrame, regions_cfg: dict, lookup: dic
     return out
 
 
-def load_yaml(path) -> dict:
-    return yaml.safe_load(open(path, encoding="utf-8"))

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from helpers.config_files import read_yaml
 
 REQUIRED: tuple[str, ...] = ("id", "task", "name_ru", "name_kk", "unit", "plan", "fact", "period", "source")
 
@@ -26,7 +27,7 @@ class RegistryError(ValueError):
 
 def load_registry(path: str | Path) -> dict[str, Any]:
     """Read and check the registry: unique ids, required keys, one way to get the fact."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = read_yaml(Path(path))
     validate(data.get("indicators", []))
     return data
 

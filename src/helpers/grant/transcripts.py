@@ -18,7 +18,8 @@ from pathlib import Path
 from dataclasses import dataclass
 
 import pandas as pd
-import yaml
+
+from helpers.config_files import read_yaml
 
 _NUM = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
 
@@ -258,8 +259,8 @@ def read_transcriptions(folder: str | Path) -> dict[str, pd.DataFrame]:
 def label_codes(config_dir: str | Path) -> dict[str, str]:
     """Printed column labels of §4 → category codes, from the age-band and social-category registries."""
     config_dir = Path(config_dir)
-    bands = yaml.safe_load((config_dir / "age_bands.yaml").read_text(encoding="utf-8"))["bands"]
-    cats = yaml.safe_load((config_dir / "social_categories.yaml").read_text(encoding="utf-8"))["categories"]
+    bands = read_yaml(config_dir / "age_bands.yaml")["bands"]
+    cats = read_yaml(config_dir / "social_categories.yaml")["categories"]
     codes = {b["ru"]: b["code"] for b in bands} | {c["ru"]: c["code"] for c in cats}
     return codes | {"Мужчин": "male", "Женщин": "female"}
 
