@@ -309,15 +309,12 @@ def write_table(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, 
     with ThreadPoolExecutor(max_workers=1) as ex:
         check = ex.submit(schema.validate, df, lazy=True)
         try:
-            out = df.sort_values(sort_by, kind="stable").reset_index(drop=True)
-            out.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
-        except Exception:
-            tmp.unlink(missing_ok=True)
-            check.result()  # raises the schema's message if the data are invalid
-            raise
-        try:
-            check.result()
-        except Exception:
+            try:
+                df.sort_values(sort_by, kind="stable").reset_index(drop=True).to_parquet(
+                    tmp, index=False, engine="pyarrow", compression="zstd")
+            finally:
+                check.result()  # a validation error wins over a writing error
+        except BaseException:
             tmp.unlink(missing_ok=True)
             raise
     tmp.replace(path)

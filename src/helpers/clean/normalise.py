@@ -143,7 +143,7 @@ def _match_key_values(u: pd.Series) -> pd.Series:
 
 
 def _match_key_full(u: pd.Series) -> pd.Series:
-    t = _clean_text_values(u)
+    t = _clean_text_full(u)  # called with the values that are not plain ASCII
     f = fix_lookalikes(t)
     non_ascii = f.str.contains(_NON_ASCII, regex=True).fillna(False).astype(bool)
     folded = _only_where(f.str.lower(), non_ascii, lambda _: f[non_ascii].str.casefold())  # casefold = lower on ASCII
