@@ -189,12 +189,13 @@ def aspect1(processed_dir: Path, config_dir: Path, P) -> dict:
     """The computations of notebooks/20_aspect1_interest.ipynb (helpers.analysis calls, same order)."""
     import pandas as pd
 
-    from helpers.analysis import crosstab, likert, present, regression, tables
+    from helpers.analysis import crosstab, inputs, likert, present, regression, tables
     from helpers.analysis.labels import Codebook
 
     OUT, CONF, METHOD = processed_dir, P["analysis.confidence"], P["analysis.interval_method"]
     cb = Codebook.load(config_dir, "population")
-    df = pd.read_parquet(OUT / "core_survey__population.parquet")
+    df = inputs.read_columns(OUT / "core_survey__population.parquet", ["ready", "aware", "experience", "preferred_way", "info_sources",
+                             "pretrial_convenient", "region", "age_band", "sex"], extra=["form_lang", "source_file", "submitted_at"])
     rows = pd.read_csv(OUT / "row_accounting.csv")
     rows = rows[rows["source_file"].isin(df["source_file"].unique())]
     READY_CODES = ["yes", "rather_yes"]
@@ -238,7 +239,7 @@ def child(mode: str, size: int) -> None:
     from helpers.clean import stage
 
     if mode == "full":
-        from helpers.analysis import crosstab, likert, present, regression, tables  # noqa: F401
+        from helpers.analysis import crosstab, inputs, likert, present, regression, tables  # noqa: F401
     import_s = time.perf_counter() - t0
     rss_base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     raw = WORK / f"n{size}" / "raw"

@@ -226,3 +226,46 @@ def test__per_unique__mostly_distinct_column_skips_factorising_same_result(monke
     monkeypatch.setattr(N, "_DISTINCT_MIN", 10**9)  # force the factorised route
     for a, b in zip(direct, (N.match_key(s), pseudonymise(s, "salt"), N.parse_dates(ts))):
         pd.testing.assert_series_equal(a, b)
+
+
+def test__test_rows__pooled_lookup_equals_per_column_test():
+    from helpers.clean.surveys import _is_test, _test_rows
+
+    raw = pd.DataFrame({
+        "q1": pd.Series(["Да", "тест", None, "Нет", "ТЕСТ 1", "Да"], dtype="str"),
+        "q2": pd.Series(["test", None, None, "Да", "нет", "Сынақ!"], dtype="str"),
+        "q3": pd.Series([None] * 6, dtype="str"),
+        "mail": pd.Series(["a@x.kz", None, "test@test.kz", None, None, None], dtype="str"),
+    })
+    keys = {"mail": pd.Series(["a@x.kz", None, "test@test.kz", None, None, None], dtype="str")}
+    got = _test_rows(raw, ["q1", "q2", "q3", "mail"], keys)
+    want = pd.Series(False, index=raw.index)
+    for c in ["q1", "q2", "q3"]:
+        want |= _is_test(raw[c])
+    want |= keys["mail"].str.contains(r"^(?:тест|test)").fillna(False).astype(bool)
+    assert got.tolist() == want.tolist() == [True, True, True, False, True, True]
+
+
+def test__respondent_ids__same_as_hashing_every_row_key():
+    from helpers.clean.surveys import _respondent_ids
+
+    email = pd.Series(["a@x.kz", None, "b@x.kz", "a@x.kz", None], dtype="str")
+    response_id = pd.Series([f"population-ru-{i}" for i in range(2, 7)], dtype="str", index=range(10, 15))
+    code, uniques = pd.factorize(email)
+    got = _respondent_ids(code, uniques, response_id, "salt")
+    key = ("response:" + response_id).where(email.set_axis(response_id.index).isna(), "email:" + email.set_axis(response_id.index).fillna(""))
+    pd.testing.assert_series_equal(got, pseudonymise(key, "salt", normalised=True), check_names=False)
+    assert got.iloc[0] == got.iloc[3] and got.nunique() == 4
+
+
+def test__used_columns__question_parts_and_errors(tmp_path):
+    from helpers.analysis.inputs import read_columns, used_columns
+
+    names = ["response_id", "ready", "ready_flag", "info__tv", "info__answered", "region", "age", "age_band"]
+    assert used_columns(names, ["ready", "info", "age"], ["region"]) == ["ready", "info__tv", "info__answered", "region", "age"]
+    with pytest.raises(KeyError, match="sex"):
+        used_columns(names, ["ready", "sex"])
+    df = pd.DataFrame({"response_id": ["a", "b"], "ready": pd.Series(["yes", None], dtype="str"), "info__tv": [True, False]})
+    df.to_parquet(tmp_path / "t.parquet", index=False)
+    got = read_columns(tmp_path / "t.parquet", ["ready", "info"])
+    pd.testing.assert_frame_equal(got, df[["ready", "info__tv"]])

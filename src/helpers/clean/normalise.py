@@ -186,9 +186,14 @@ def match_key(s: pd.Series) -> pd.Series:
 
 
 def _parse_dates_values(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
-    t = _clean_text_values(s)
+    s = s.astype("str")
+    plain = s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)  # already clean (see _clean_text_values)
+    t = _only_where(s, ~plain, _clean_text_full)
+    if not plain.all():  # cleaning may have made a value plain
+        plain = plain.copy()
+        plain[~plain] = t[~plain].str.contains(_PLAIN, regex=True).fillna(False).astype(bool)
     # the typist's suffixes and «27.05. 2021» need a Cyrillic letter or '. ': plain ASCII without '. ' skips both
-    todo = ~(t.str.contains(_PLAIN, regex=True).fillna(False).astype(bool) & ~t.str.contains(". ", regex=False).fillna(False).astype(bool))
+    todo = ~(plain & ~t.str.contains(". ", regex=False).fillna(False).astype(bool))
     t = _only_where(t, todo, lambda x: x.str.replace(r"\s*(г\.?|года|ж\.?|жыл)\s*$", "", regex=True)
                     .str.replace(r"(\d)\.\s+(\d)", r"\1.\2", regex=True))
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")

@@ -18,7 +18,7 @@ import pandas as pd
 from helpers.clean import CleaningError
 from helpers.clean.accounting import account, reject
 from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, unknown_list
-from helpers.clean.normalise import band_of, clean_text, map_regions, match_key, parse_dates, per_unique, to_number
+from helpers.clean.normalise import band_of, clean_text, map_regions, match_key, parse_dates, to_number
 from helpers.clean.pii import mask_text, pseudonymise
 from helpers.clean.reference import Reference
 
@@ -100,12 +100,27 @@ def column_plan(cb: dict, headers: list[str], name: str) -> dict[str, tuple[str,
 
 
 def _test_rows(raw: pd.DataFrame, cols: list[str], keys: dict[str, pd.Series] | None = None) -> pd.Series:
-    """Rows where a cell reads «тест»/«test»/…; ``keys`` are :func:`match_key` results already computed."""
+    """Rows where a cell reads «тест»/«test»/…; ``keys`` are :func:`match_key` results already computed.
+
+    The distinct values of all the other columns are pooled and tested once (answer labels recur
+    across columns), then each column looks its rows up by their codes.
+    """
     keys = keys or {}
-    hit = pd.Series(False, index=raw.index)
+    hit = np.zeros(len(raw), dtype=bool)
+    coded = {}
     for c in cols:
-        hit |= keys[c].str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool) if c in keys else per_unique(raw[c], _is_test)
-    return hit
+        if c in keys:
+            hit |= keys[c].str.contains(TEST_PATTERN, regex=True).fillna(False).to_numpy(dtype=bool)
+        else:
+            coded[c] = pd.factorize(raw[c])  # NA → -1: never a test
+    pooled = pd.Index(pd.concat([pd.Series(u, dtype="str") for _, u in coded.values()], ignore_index=True).unique()) if coded else pd.Index([])
+    if len(pooled):
+        is_test = _is_test(pd.Series(pooled, dtype="str")).to_numpy(dtype=bool)
+        for codes, uniques in coded.values():
+            if len(uniques):
+                flags = np.append(is_test[pooled.get_indexer(pd.Series(uniques, dtype="str"))], False)
+                hit |= flags[codes]  # code -1 (NA) picks the appended False
+    return pd.Series(hit, index=raw.index)
 
 
 def _is_test(u: pd.Series) -> pd.Series:
@@ -121,6 +136,30 @@ def _content_hash(df: pd.DataFrame) -> pd.Series:
     floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)]
     as_text = {c: df[c].astype("str").fillna("<NA>") for c in floats}
     return pd.util.hash_pandas_object(df.assign(**as_text) if as_text else df, index=False)
+
+
+def _row_reason(mask: pd.Series, prefix: str, rows: pd.Series, suffix: str) -> pd.Series:
+    """``prefix + row + suffix`` on the rows of ``mask`` (NA elsewhere: only rejected rows get a reason)."""
+    out = pd.Series(pd.NA, index=mask.index, dtype="str")
+    if mask.any():
+        out[mask] = prefix + rows[mask].astype("str") + suffix
+    return out
+
+
+def _respondent_ids(mail_code: np.ndarray, mail_uniques, response_id: pd.Series, salt: str) -> pd.Series:
+    """Pseudonymous respondent ids: of ``email:<match key>`` where the row has an e-mail, else of
+    ``response:<response id>``. Each distinct e-mail is hashed once (``mail_code`` / ``mail_uniques``
+    are the factorised match keys, NA → -1); the keys are match keys already (``normalised=True``).
+    """
+    has = mail_code >= 0
+    by_mail = pseudonymise(pd.Series(mail_uniques, dtype="str").radd("email:"), salt, normalised=True)
+    by_response = pseudonymise(response_id[~has].radd("response:"), salt, normalised=True)
+    pool = pd.concat([by_mail, by_response], ignore_index=True)
+    pos = np.where(has, mail_code, 0)
+    pos[~has] = len(by_mail) + np.arange(int((~has).sum()))
+    out = pool.take(pos)
+    out.index = response_id.index
+    return out
 
 
 def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, lang: str, salt: str) -> ExportResult:
@@ -144,6 +183,11 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
             rejected_parts.append(reject(raw, m, rule, reason, column, value))
             done = done | m
 
+    def _unknown(col: str, unk: pd.Series) -> list[Unknown]:
+        """The unknown labels of ``col`` in rows not rejected so far (none: nothing to count)."""
+        m = unk & ~done
+        return unknown_list(source_file, col, raw.loc[m, col]) if m.any() else []
+
     _rule(raw[answer_cols].isna().all(axis=1), "empty_row", RULES["empty_row"])
     text_cols = answer_cols + ([email_col] if email_col else [])
     email = match_key(raw[email_col]) if email_col else pd.Series(pd.NA, index=raw.index, dtype="str")
@@ -159,7 +203,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
                 col = inv[(qid, row["code"])]
                 codes, unk = map_single(raw[col], mapping)
                 out[f"{qid}__{row['code']}"] = codes
-                unknown += unknown_list(source_file, col, raw.loc[unk & ~done, col])
+                unknown += _unknown(col, unk)
             continue
         col = inv[(qid, None)]
         if kind in ("single", "likert"):
@@ -170,7 +214,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
                 region_fixes.append(pd.DataFrame({"source_file": source_file, "value": raw.loc[unk, col], "region": fixed_codes}).dropna())
                 unk = unk & codes.isna()
             out[qid] = codes
-            unknown += unknown_list(source_file, col, raw.loc[unk & ~done, col])
+            unknown += _unknown(col, unk)
         elif kind == "multi":
             ticks, other, unk_text = match_multiselect(raw[col], q["options"], bool(q.get("other")))
             for code in ticks.columns:
@@ -193,7 +237,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
 
     # duplicates among the rows still in: same e-mail → keep the earliest submission
     live = ~done
-    mail_code = pd.factorize(email)[0]  # grouping on integer codes, not on the e-mail texts (NA → -1)
+    mail_code, mail_uniques = pd.factorize(email)  # grouping on integer codes, not on the e-mail texts (NA → -1)
     order = pd.DataFrame({"ts": ts, "row": raw["source_row"], "email": mail_code})[live].sort_values(["ts", "row"])
     has_mail = order["email"].ge(0)
     first_row = order[has_mail].groupby("email")["row"].transform("first")
@@ -201,7 +245,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
     dup_mail.loc[first_row.index] = (first_row != order.loc[has_mail, "row"]).to_numpy()
     kept_of = pd.Series(pd.NA, index=raw.index, dtype="Int64")
     kept_of.loc[first_row.index] = first_row.to_numpy()
-    _rule(dup_mail, "duplicate_respondent", "same e-mail as row " + kept_of.astype("str") + " (the earliest submission, kept)", email_col or "", None)
+    _rule(dup_mail, "duplicate_respondent", _row_reason(dup_mail, "same e-mail as row ", kept_of, " (the earliest submission, kept)"), email_col or "", None)
     # identical answers within 24 h (rows without e-mail)
     live = ~done
     content_cols = [c for c in out.columns if not c.endswith("__other_text")]
@@ -214,15 +258,14 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
     dup_sub.loc[frame.index] = dup.to_numpy()
     kept_sub = pd.Series(pd.NA, index=raw.index, dtype="Int64")
     kept_sub.loc[frame.index] = first_r.to_numpy()
-    _rule(dup_sub, "duplicate_submission", "identical answers to row " + kept_sub.astype("str") + " within 24 h (earliest kept)")
+    _rule(dup_sub, "duplicate_submission", _row_reason(dup_sub, "identical answers to row ", kept_sub, " within 24 h (earliest kept)"))
 
     keep = ~done
     response_id = survey + "-" + lang + "-" + raw["source_row"].astype("str")
-    resp_key = ("response:" + response_id).where(email.isna(), "email:" + email.fillna(""))
     clean = pd.DataFrame(
         {
             "response_id": response_id,
-            "respondent_id": pseudonymise(resp_key, salt, normalised=True),  # the e-mail's match key, computed above
+            "respondent_id": _respondent_ids(mail_code, mail_uniques, response_id, salt),
             "survey": survey,
             "form_lang": lang,
             "source_file": source_file,
