@@ -99,10 +99,28 @@ def _only_where(s: pd.Series, todo: pd.Series, fn: Callable[[pd.Series], pd.Seri
     return out
 
 
-def _clean_text_values(s: pd.Series) -> pd.Series:
+def _is_plain(s: pd.Series) -> pd.Series:
+    return s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)
+
+
+def _clean_text_and_plain(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`clean_text` of every value (not per distinct value) and whether the result is plain ASCII.
+
+    Plain values (e-mails, timestamps, ids) are clean already; only the others are cleaned, and
+    tested again, since cleaning can make a value plain.
+    """
     s = s.astype("str")
-    todo = ~s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)  # e-mails, timestamps, ids are plain
-    return _only_where(s, todo, _clean_text_full)
+    plain = _is_plain(s)
+    if plain.all():
+        return s, plain
+    t = _only_where(s, ~plain, _clean_text_full)
+    plain = plain.copy()
+    plain[~plain] = _is_plain(t[~plain])
+    return t, plain
+
+
+def _clean_text_values(s: pd.Series) -> pd.Series:
+    return _clean_text_and_plain(s)[0]
 
 
 def clean_text(s: pd.Series) -> pd.Series:
@@ -186,12 +204,7 @@ def match_key(s: pd.Series) -> pd.Series:
 
 
 def _parse_dates_values(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
-    s = s.astype("str")
-    plain = s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)  # already clean (see _clean_text_values)
-    t = _only_where(s, ~plain, _clean_text_full)
-    if not plain.all():  # cleaning may have made a value plain
-        plain = plain.copy()
-        plain[~plain] = t[~plain].str.contains(_PLAIN, regex=True).fillna(False).astype(bool)
+    t, plain = _clean_text_and_plain(s)
     # the typist's suffixes and «27.05. 2021» need a Cyrillic letter or '. ': plain ASCII without '. ' skips both
     todo = ~(plain & ~t.str.contains(". ", regex=False).fillna(False).astype(bool))
     t = _only_where(t, todo, lambda x: x.str.replace(r"\s*(г\.?|года|ж\.?|жыл)\s*$", "", regex=True)

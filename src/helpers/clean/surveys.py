@@ -112,14 +112,14 @@ def _test_rows(raw: pd.DataFrame, cols: list[str], keys: dict[str, pd.Series] | 
         if c in keys:
             hit |= keys[c].str.contains(TEST_PATTERN, regex=True).fillna(False).to_numpy(dtype=bool)
         else:
-            coded[c] = pd.factorize(raw[c])  # NA → -1: never a test
-    pooled = pd.Index(pd.concat([pd.Series(u, dtype="str") for _, u in coded.values()], ignore_index=True).unique()) if coded else pd.Index([])
+            codes, uniques = pd.factorize(raw[c])  # NA → -1: never a test
+            coded[c] = (codes, pd.Series(uniques, dtype="str"))
+    pooled = pd.Index(pd.concat([u for _, u in coded.values()], ignore_index=True).unique()) if coded else pd.Index([])
     if len(pooled):
         is_test = _is_test(pd.Series(pooled, dtype="str")).to_numpy(dtype=bool)
         for codes, uniques in coded.values():
-            if len(uniques):
-                flags = np.append(is_test[pooled.get_indexer(pd.Series(uniques, dtype="str"))], False)
-                hit |= flags[codes]  # code -1 (NA) picks the appended False
+            flags = np.append(is_test[pooled.get_indexer(uniques)], False)
+            hit |= flags[codes]  # code -1 (NA) picks the appended False
     return pd.Series(hit, index=raw.index)
 
 
