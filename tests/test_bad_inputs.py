@@ -54,8 +54,9 @@ CASES = {
 def clean_one(rel: str):
     """Clean one corpus file with the cleaner its name implies; raise on unknown labels like the stage does."""
     path = BAD / rel
-    raw = read_table(path, rel)
     name = Path(rel).name
+    is_survey = "/" not in rel and name.split("__")[0].endswith(("_ru", "_kk"))
+    raw = surveys.read_export(path, rel) if is_survey else read_table(path, rel)  # as the stages read them
     if "/" in rel:
         res = events.clean_participants(raw, REF, rel, SALT, events.event_of(path, ["RT-02"]))
     elif name.split("__")[0].endswith(("_ru", "_kk")):

@@ -113,6 +113,31 @@ def test__parse_dates__fast_path_equals_to_datetime(formats):
     pd.testing.assert_series_equal(parse_dates(s, formats), _parse_dates_plain(s, formats))
 
 
+def test__parse_dates__fixed_width_layouts_equal_to_datetime():
+    """Texts of the two fixed layouts, valid and not (bad digits, separators, calendar, ranges), and noise."""
+    r = np.random.default_rng(7)
+    vals = []
+    for _ in range(3000):
+        d, m, y, h, mi, se = r.integers(0, 35), r.integers(0, 14), r.integers(1890, 2210), r.integers(0, 26), r.integers(0, 62), r.integers(0, 62)
+        vals.append(f"{d:02d}.{m:02d}.{y:04d} " + (f"{h}:{mi:02d}:{se:02d}" if r.random() < 0.5 else f"{h:02d}:{mi:02d}:{se:02d}"))
+        vals.append("".join(r.choice(list("0123456789.: /"), int(r.choice([18, 19])))))
+    s = pd.Series(vals + [None, "29.02.2020 10:00:00", "29.02.2100 10:00:00", "٣١.01.2021 1:00:00"], dtype="str")
+    formats = ("%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
+    got = parse_dates(s, formats)
+    pd.testing.assert_series_equal(got, _parse_dates_plain(s, formats))
+    assert got.notna().sum() > 500  # the valid dates of the sample were parsed, not only rejected
+    tail = s.iloc[-7:-1]  # a slice (an Arrow offset), ending on the last bytes of the data
+    pd.testing.assert_series_equal(parse_dates(tail, formats), _parse_dates_plain(tail, formats))
+
+
+def test__pseudonymise__any_index_mostly_distinct():
+    """A long, mostly distinct column (hashed whole, not per distinct value) with gaps in its index."""
+    s = pd.Series([f"response:{i}" for i in range(60_000)], index=np.arange(60_000) * 2 + 7, dtype="str")
+    got = pseudonymise(s, "salt", normalised=True)
+    assert got.index.equals(s.index) and got.notna().all()
+    assert got.tolist() == pseudonymise(s.reset_index(drop=True), "salt", normalised=True).tolist()
+
+
 def _siphash24(key: bytes, msg: bytes) -> int:
     """SipHash-2-4 written out from the paper (Aumasson & Bernstein 2012), independent of pandas."""
     mask = (1 << 64) - 1
@@ -269,3 +294,67 @@ def test__used_columns__question_parts_and_errors(tmp_path):
     df.to_parquet(tmp_path / "t.parquet", index=False)
     got = read_columns(tmp_path / "t.parquet", ["ready", "info"])
     pd.testing.assert_frame_equal(got, df[["ready", "info__tv"]])
+
+
+class TestCodedColumns:
+    """Answer codes kept as categoricals from the reader to the parquet writer give the same data as texts."""
+
+    def test__read_csv__dictionary_same_values(self, tmp_path):
+        f = tmp_path / "x.csv"
+        rows = [f"2{i % 7}.04.2021 9:0{i % 10}:11,{['Да', ' да ', 'Нет', '', '  '][i % 5]},{i}@x.kz" for i in range(40)]
+        f.write_text("Отметка времени,Ответ,Почта\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        plain, coded = io.read_csv(f), io.read_csv(f, dictionary=True)
+        assert isinstance(coded["Ответ"].dtype, pd.CategoricalDtype) and coded["Почта"].dtype == "str"  # distinct e-mails stay text
+        assert "  " not in coded["Ответ"].cat.categories  # blank categories removed (NA)
+        pd.testing.assert_frame_equal(io.text_frame(coded), plain)
+
+    def test__map_single__categories_same_codes(self):
+        from helpers.clean.codebook import map_single
+
+        values = pd.Series(["Да", " нет", "Может", None, "ДА"], index=[5, 6, 7, 8, 9], dtype="str")
+        mapping = {"да": "yes", "нет": "no"}
+        plain, unk = map_single(values, mapping)
+        coded, unk2 = map_single(values.astype("category"), mapping, ["no", "yes", "dont_know"])
+        assert coded.cat.categories.tolist() == ["no", "yes", "dont_know"]
+        pd.testing.assert_series_equal(io.text_frame(coded.to_frame())["code"], plain)
+        pd.testing.assert_series_equal(unk2, unk)
+
+    def test__concat_coded__different_categories_keep_values(self):
+        from helpers.clean.stage import concat_coded
+
+        a = pd.DataFrame({"r": pd.Categorical(["ALA", None], categories=["ALA", "AST"]), "n": [1, 2]})
+        b = pd.DataFrame({"r": pd.Categorical(["KAR", "ALA"], categories=["ALA", "AST", "KAR"]), "n": [3, 4]})
+        got = concat_coded([a, b])
+        assert isinstance(got["r"].dtype, pd.CategoricalDtype) and got["r"].cat.categories.tolist() == ["ALA", "AST", "KAR"]
+        assert got["r"].astype(object).where(got["r"].notna(), None).tolist() == ["ALA", None, "KAR", "ALA"] and got["n"].tolist() == [1, 2, 3, 4]
+
+    def test__write_validated__categorical_written_and_read_as_text(self, tmp_path):
+        import pandera.pandas as pa
+
+        df = pd.DataFrame({"k": pd.array(["b10", "b2", "a1", "b1"], dtype="str"),
+                           "v": pd.Categorical(["x", None, "y", "x"], categories=["y", "x", "unused"]),
+                           "age": pd.array([30, None, 41, 7], dtype="Int64"),
+                           "t": pd.to_datetime(["2021-05-01 10:00:01"] * 4).astype("datetime64[us]")}, index=[9, 8, 7, 6])
+        schema = pa.DataFrameSchema({"k": pa.Column("str", unique=True), "v": pa.Column("str", pa.Check.isin(["x", "y"]), nullable=True),
+                                     "age": pa.Column("Int64", nullable=True), "t": pa.Column("datetime64[us]")}, strict=True)
+        path, text = io.write_validated(df, tmp_path / "t.parquet", schema, ["k"])
+        pd.testing.assert_frame_equal(text, io.text_frame(df))
+        want = io.text_frame(df).sort_values(["k"], kind="stable").reset_index(drop=True)
+        pd.testing.assert_frame_equal(pd.read_parquet(path), want)  # str, Int64 and datetime64[us] as if the texts were written
+        with pytest.raises(Exception, match="isin"):  # the schema checks the texts the codes stand for
+            io.write_table(df.assign(v=pd.Categorical(["x", "z", "y", "x"])), tmp_path / "u.parquet", schema, ["k"])
+        assert not (tmp_path / "u.parquet").exists() and not (tmp_path / "u.parquet.tmp").exists()
+
+    def test__clean_export__categorical_and_text_input_agree(self):
+        from helpers import paths
+        from helpers.clean import surveys
+        from helpers.clean.reference import load_reference
+
+        ref = load_reference(paths.CONFIG)
+        f = paths.TESTS / "fixtures" / "raw" / "surveys" / "population_ru.csv"
+        coded = surveys.clean_export(surveys.read_export(f, "p.csv"), ref.codebooks["population"], ref, "p.csv", "ru", "salt")
+        plain = surveys.clean_export(io.read_csv(f), ref.codebooks["population"], ref, "p.csv", "ru", "salt")
+        assert any(isinstance(t, pd.CategoricalDtype) for t in coded.clean.dtypes)
+        pd.testing.assert_frame_equal(io.text_frame(coded.clean), io.text_frame(plain.clean))
+        pd.testing.assert_frame_equal(coded.rejected, plain.rejected)
+        assert coded.accounting == plain.accounting and coded.unknown == plain.unknown

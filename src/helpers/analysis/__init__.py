@@ -5,6 +5,7 @@ per-row Python). Notebooks ``20_…`` – ``23_…`` chain them; the analytic re
 write (``out_aspect<N>__*.parquet``, charts, ``figures.json``).
 """
 
-from helpers.analysis import crosstab, inputs, intervals, labels, likert, plots, present, regression, suppression, tables
+from helpers.analysis import (crosstab, grouping, inputs, intervals, labels, likert, plots, present, regression,
+                              suppression, tables)
 
-__all__ = ["crosstab", "inputs", "intervals", "labels", "likert", "plots", "present", "regression", "suppression", "tables"]
+__all__ = ["crosstab", "grouping", "inputs", "intervals", "labels", "likert", "plots", "present", "regression", "suppression", "tables"]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.contingency_tables import Table
 
+from helpers.analysis.grouping import group_sizes, text_codes, text_order, with_missing_label
 from helpers.analysis.intervals import proportion
 
 
@@ -38,16 +39,34 @@ def counts(df: pd.DataFrame, row: str, col: str, *, row_order: Sequence[str] | N
     >>> counts(d, "a", "b").to_dict()
     {'u': {'x': 1, 'y': 1}, 'v': {'x': 1, 'y': 0}}
     """
-    sub = df[[row, col]].dropna()
-    r, c = sub[row].astype("str").rename(row), sub[col].astype("str").rename(col)
-    # = pd.crosstab(r, c), by one groupby (crosstab goes through pivot_table: ~4x slower on 1 M rows)
-    tab = r.groupby([r, c], sort=True).size().unstack(fill_value=0) if len(sub) else pd.crosstab(r, c)
+    rc, rl = text_codes(df[row])
+    cc, cl = text_codes(df[col])
+    keys, n = group_sizes([rc, cc], [len(rl), len(cl)])
+    if len(n):  # = pd.crosstab on the texts of the answered rows, counted on codes
+        r_used, r_pos = _sorted_used(keys[:, 0], rl)
+        c_used, c_pos = _sorted_used(keys[:, 1], cl)
+        values = np.zeros((len(r_used), len(c_used)), dtype=np.int64)
+        values[r_pos[keys[:, 0]], c_pos[keys[:, 1]]] = n
+        tab = pd.DataFrame(values, index=pd.Index(rl[r_used], dtype="str", name=row),
+                           columns=pd.Index(cl[c_used], dtype="str", name=col))
+    else:
+        empty = df[[row, col]].iloc[:0].astype("str")
+        tab = pd.crosstab(empty[row], empty[col])
     if row_order is not None:
         tab = tab.reindex(index=list(row_order), fill_value=0)
     if col_order is not None:
         tab = tab.reindex(columns=list(col_order), fill_value=0)
     tab.index.name, tab.columns.name = row, col
     return tab.astype("int64")
+
+
+def _sorted_used(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes that occur, ordered by their label, and each code's position in that order."""
+    used = np.unique(codes)
+    used = used[text_order(labels[used])]
+    pos = np.full(len(labels), -1, dtype=np.intp)
+    pos[used] = np.arange(len(used))
+    return used, pos
 
 
 def chi_square(table: pd.DataFrame) -> ChiSquare:
@@ -86,12 +105,16 @@ def breakdown(df: pd.DataFrame, by: str, flag: str, *, order: Sequence[str] | No
     Returns columns ``level, x, n, pct, ci_low, ci_high`` (levels in ``order`` or by n descending;
     a level ``NONRESPONSE`` counts respondents whose ``by`` is missing).
     """
-    sub = df[[by, flag]]
-    sub = sub[sub[flag].notna()]
-    key = sub[by].astype("str").fillna("NONRESPONSE")
-    grp = sub[flag].astype(bool).groupby(key, sort=True)
-    x, n = grp.sum().astype("int64"), grp.size().astype("int64")
-    out = pd.DataFrame({"level": x.index.astype("str"), "x": x.to_numpy(), "n": n.to_numpy()})
+    answered = df[flag].notna().to_numpy()
+    yes = df[flag][answered].astype(bool).to_numpy()
+    codes, labels = text_codes(df[by])
+    codes, labels = with_missing_label(codes[answered], labels, "NONRESPONSE")
+    both = np.bincount(2 * codes + yes, minlength=2 * len(labels)).reshape(-1, 2)  # [no, yes] per level
+    n_all, x_all = both.sum(axis=1), both[:, 1]
+    used = np.flatnonzero(n_all)
+    used = used[text_order(labels[used])]
+    out = pd.DataFrame({"level": pd.Index(labels[used], dtype="str"), "x": x_all[used].astype("int64"),
+                        "n": n_all[used].astype("int64")})
     if order is not None:
         levels = list(order) + (["NONRESPONSE"] if "NONRESPONSE" in out["level"].tolist() else [])
         out = out.set_index("level").reindex(levels, fill_value=0).reset_index()

@@ -43,10 +43,10 @@ def likert_table(df: pd.DataFrame, items: Sequence[str], scale: Sequence[str], *
     for g, sub in parts:
         for item in items:
             s = sub[item]
-            unknown = sorted(set(s.dropna().unique()) - set(scale) - {dont_know})
+            vc = s.value_counts()  # one pass: the codes present (count > 0) and their counts
+            unknown = sorted(set(vc.index[vc.to_numpy() > 0]) - set(scale) - {dont_know})
             if unknown:
                 raise ValueError(f"{item}: codes outside the scale: {unknown}")
-            vc = s.value_counts()
             n_scale = vc.reindex(list(scale), fill_value=0).to_numpy()
             base = int(n_scale.sum())
             n_dk = int(vc.get(dont_know, 0))

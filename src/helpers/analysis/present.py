@@ -75,20 +75,8 @@ def code_figures(figs: Mapping[str, Mapping[str, Any]], config_dir: str | Path, 
 
 
 def write_out(df: pd.DataFrame, processed_dir: str | Path, name: str) -> Path:
-    """Write an analysis table ``out_<name>.parquet`` (index dropped; deterministic bytes).
-
-    Uses ``helpers.clean.io.write_table`` when the cleaning package provides it.
-    """
+    """Write an analysis table ``out_<name>.parquet`` (index dropped)."""
     path = Path(processed_dir) / f"out_{name}.parquet"
-    try:  # the shared writer of the workbook, when present
-        from helpers.clean.io import write_table  # type: ignore[import-not-found]
-    except ImportError:
-        write_table = None
-    if write_table is not None:
-        try:
-            return write_table(df.reset_index(drop=True), path)
-        except TypeError:
-            pass
     path.parent.mkdir(parents=True, exist_ok=True)
     df.reset_index(drop=True).to_parquet(path, index=False)
     return path

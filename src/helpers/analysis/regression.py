@@ -14,6 +14,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from helpers.analysis.grouping import group_sizes, text_codes, text_ranks
+
 
 @dataclass(frozen=True)
 class LogitResult:
@@ -63,9 +65,9 @@ def logit_odds_ratios(df: pd.DataFrame, outcome: str, predictors: Sequence[str],
     """
     reference = dict(reference or {})
     cols = [outcome, *predictors]
-    data = df[cols].dropna()
-    n_dropped = len(df) - len(data)
-    pat = covariate_patterns(data, outcome, predictors)
+    n_complete = int(df[cols].notna().all(axis=1).sum())
+    n_dropped = len(df) - n_complete
+    pat = covariate_patterns(df, outcome, predictors)  # incomplete rows are left out there
     y = pat[outcome].to_numpy(dtype=float)
     w = pat["n"].to_numpy(dtype=float)
     blocks, meta = [], []
@@ -102,14 +104,15 @@ def logit_odds_ratios(df: pd.DataFrame, outcome: str, predictors: Sequence[str],
     num = ["odds_ratio", "ci_low", "ci_high", "p_value"]
     table[num] = table[num].astype(float).round(decimals)
     table = table.astype({"variable": "str", "level": "str", "reference": "str", "n_level": "int64"})
-    return LogitResult(table=table, n=len(data), n_dropped=n_dropped,
+    return LogitResult(table=table, n=n_complete, n_dropped=n_dropped,
                        pseudo_r2=round(float(pseudo_r2), decimals),
                        llr_p_value=round(llr_p, decimals),
                        converged=bool(fit.converged))
 
 
 def covariate_patterns(data: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> pd.DataFrame:
-    """Complete cases collapsed to one row per (predictors, outcome) combination with its count ``n``.
+    """Complete cases (rows with no missing value in ``predictors`` and ``outcome``) collapsed to one
+    row per (predictors, outcome) combination with its count ``n``, in sorted order.
 
     Predictors become text; a million respondents have a few hundred patterns, so the model is
     fitted on those, weighted by ``n`` (the log-likelihood, estimates and standard errors are
@@ -118,6 +121,32 @@ def covariate_patterns(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     >>> covariate_patterns(pd.DataFrame({"y": [1, 1, 0], "g": ["a", "a", "b"]}), "y", ["g"]).to_dict("list")
     {'g': ['a', 'b'], 'y': [1.0, 0.0], 'n': [2, 1]}
     """
-    keys = data[list(predictors)].astype("str").assign(**{outcome: data[outcome].astype(float).to_numpy()})
-    pat = keys.groupby([*predictors, outcome], sort=True, observed=True).size().rename("n").reset_index()
-    return pat.astype({p: "str" for p in predictors})
+    predictors = list(predictors)
+    factors = [text_codes(data[p]) for p in predictors]
+    y_codes, y_values = _float_codes(data[outcome])
+    keys, n = group_sizes([c for c, _ in factors] + [y_codes], [len(lab) for _, lab in factors] + [len(y_values)])
+    texts = [lab[keys[:, i]] for i, (_, lab) in enumerate(factors)]
+    y = y_values[keys[:, -1]]
+    # rows in the order of a sorted groupby: by each predictor's text, then the outcome
+    ranks = [text_ranks(lab)[keys[:, i]] for i, (_, lab) in enumerate(factors)]
+    order = np.lexsort([y, *reversed(ranks)])
+    pat = pd.DataFrame({p: pd.array(t[order], dtype="str") for p, t in zip(predictors, texts)})
+    pat[outcome] = y[order]
+    pat["n"] = n[order]
+    return pat
+
+
+def _float_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``s.astype(float)`` (-1 = missing) and the distinct float values they index.
+
+    The column is factorised as it is and only its distinct values are converted (cheaper than
+    converting every row); values that become the same number share a code.
+
+    >>> codes, values = _float_codes(pd.Series([True, None, False, True], dtype="boolean"))
+    >>> codes.tolist(), values.tolist()
+    ([0, -1, 1, 0], [1.0, 0.0])
+    """
+    codes, uniques = pd.factorize(s)
+    merged, values = pd.factorize(pd.Series(uniques).astype(float).to_numpy())  # NaN gets -1
+    codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1) if len(values) < len(uniques) else codes
+    return np.asarray(codes, dtype=np.intp), np.asarray(values, dtype=float)

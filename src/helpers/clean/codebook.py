@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.clean import CleaningError
-from helpers.clean.normalise import clean_text, match_key, per_unique
+from helpers.clean.normalise import clean_text, distinct, match_key, per_unique
 from helpers.config_files import read_yaml
 
 
@@ -79,20 +79,32 @@ def label_map(options: Iterable[Mapping], langs: Iterable[str] = ("ru", "kk")) -
     return out
 
 
-def map_single(values: pd.Series, mapping: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+def map_single(values: pd.Series, mapping: Mapping[str, str], categories: Iterable[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Map single-choice labels to codes. Returns ``(codes, unknown_mask)``; empty → NA (non-response).
+
+    With ``categories`` the codes come back categorical (those categories, then any other code of
+    ``mapping``): a million rows then carry small integers instead of texts until
+    :func:`helpers.clean.normalise.decode` turns them back into ``str``; the values are the same.
 
     >>> codes, unknown = map_single(pd.Series(["Да", " нет", "Может", None]), {"да": "yes", "нет": "no"})
     >>> codes.tolist(), unknown.tolist()
     (['yes', 'no', nan, nan], [False, False, True, False])
+    >>> map_single(pd.Series(["Нет", None]), {"да": "yes", "нет": "no"}, ["yes", "no"])[0].cat.codes.tolist()
+    [1, -1]
     """
     def of_labels(u: pd.Series) -> pd.DataFrame:  # once per distinct label
         key = match_key(u)
         c = key.map(mapping)
         return pd.DataFrame({"code": c.astype("str").where(c.notna()), "unknown": key.notna() & c.isna()})
 
-    res = per_unique(values, of_labels)
-    return res["code"], res["unknown"].astype(bool)
+    if categories is None:
+        res = per_unique(values, of_labels)
+        return res["code"], res["unknown"].astype(bool)
+    rows, u = distinct(values)
+    res = of_labels(u)
+    cats = pd.Index(list(dict.fromkeys([*categories, *mapping.values()])), dtype="str")
+    codes = pd.Categorical.from_codes(cats.get_indexer(res["code"])[rows], categories=cats)  # NA code → -1
+    return pd.Series(codes, index=values.index, name="code"), pd.Series(res["unknown"].to_numpy(dtype=bool)[rows], index=values.index, name="unknown")
 
 
 def _segment_pattern(label: str) -> str:
@@ -119,8 +131,9 @@ def match_multiselect(
     ({'family': [True, False], 'labour': [True, False]}, ['наследство', nan])
     """
     langs = list(langs)
-    text = clean_text(values)
-    codes, uniques = pd.factorize(text)
+    raw_codes, raw_u = distinct(values)  # each distinct cell is cleaned once; equal clean texts are merged
+    text_codes, uniques = pd.factorize(clean_text(raw_u))
+    codes = text_codes[raw_codes]  # row → its clean text (-1: empty)
     u = pd.Series(uniques, dtype="str")
     rest = u.copy()
     labels = sorted(
@@ -142,7 +155,7 @@ def match_multiselect(
         {c: np.where(valid, h.to_numpy(dtype=bool)[idx] if len(u) else False, False) for c, h in hits.items()},
         index=values.index,
     )
-    rest_rows = pd.Series(np.asarray(rest, dtype=object)[idx] if len(u) else None, index=values.index, dtype="str").where(valid)
+    rest_rows = pd.Series(pd.array(rest, dtype="str").take(np.where(valid, idx, -1), allow_fill=True), index=values.index)
     if allow_other:
         return ticks, rest_rows, pd.Series(pd.NA, index=values.index, dtype="str")
     return ticks, pd.Series(pd.NA, index=values.index, dtype="str"), rest_rows

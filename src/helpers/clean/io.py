@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers.clean import CleaningError
+from helpers.clean.normalise import decode
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "cp1251")
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
@@ -87,10 +88,17 @@ _SPACES = "".join(chr(i) for a, b in SPACE_RANGES for i in range(a, b + 1))
 
 
 def _blank_to_na(c: pd.Series) -> pd.Series:
-    """Cells that are empty or only whitespace (what ``str.strip`` empties) → NA, in Arrow."""
+    """Cells that are empty or only whitespace (what ``str.strip`` empties) → NA, in Arrow.
+
+    A categorical column (read dictionary-encoded) stays categorical: its blank categories go.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(c.dtype, pd.CategoricalDtype):
+        cats = c.cat.categories
+        blank = _blank_to_na(pd.Series(cats, dtype="str")).isna().to_numpy()
+        return c.cat.remove_categories(cats[blank]) if blank.any() else c
     arr = pa.array(c.astype("str").array)
     blank = pc.fill_null(pc.equal(pc.utf8_trim(arr, characters=_SPACES), ""), False)
     if not pc.any(blank).as_py():
@@ -133,8 +141,14 @@ def _header_cells(text: str, delim: str) -> list[str]:
         k *= 4
 
 
-def _read_arrow(data: bytes | memoryview, delim: str, header: list[str]) -> pd.DataFrame | None:
+def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], dictionary: bool = False) -> pd.DataFrame | None:
     """The body of a utf-8 CSV parsed by pyarrow (all columns text, empty cells NA).
+
+    With ``dictionary`` the parser dictionary-encodes every column, and the columns with few
+    distinct values (answer labels) come back categorical (categories: ``str``), so that later
+    steps work on the distinct labels without factorising a million texts again; columns where
+    more than a quarter of the rows are distinct (timestamps, e-mails, free text) are decoded to
+    ``str`` as usual. The values are the same either way.
 
     Returns ``None`` (the caller then uses the csv module, which gives the row-level error
     messages) when the file is not regular: a record whose cell count differs from the header
@@ -145,6 +159,7 @@ def _read_arrow(data: bytes | memoryview, delim: str, header: list[str]) -> pd.D
 
     n = len(header)
     names = [f"f{j}" for j in range(n)]
+    text_type = pa.dictionary(pa.int32(), pa.large_string()) if dictionary else pa.large_string()
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)),
@@ -152,20 +167,28 @@ def _read_arrow(data: bytes | memoryview, delim: str, header: list[str]) -> pd.D
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                               newlines_in_values=True, ignore_empty_lines=False),
             # empty cells (quoted or not) → null right away; whitespace-only cells are left to _finish
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.large_string() for c in names}, strings_can_be_null=True,
+            convert_options=pacsv.ConvertOptions(column_types={c: text_type for c in names}, strings_can_be_null=True,
                                                  quoted_strings_can_be_null=True, null_values=[""], check_utf8=True),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     if table.num_rows == 0 or [table.column(j)[0].as_py() for j in range(n)] != header:
         return None
-    df = table.slice(1).to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get)
+    table = table.slice(1)
+    if dictionary:
+        many = [j for j in range(n) if 4 * sum(len(ch.dictionary) for ch in table.column(j).chunks) > table.num_rows]
+        for j in many:
+            table = table.set_column(j, names[j], table.column(j).cast(pa.large_string()))
+    df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get)
     df.columns = range(n)
     return df
 
 
-def read_csv(path: str | Path, name: str | None = None) -> pd.DataFrame:
+def read_csv(path: str | Path, name: str | None = None, dictionary: bool = False) -> pd.DataFrame:
     """Read a CSV export (encoding and delimiter detected) as text columns + ``source_row``.
+
+    ``dictionary``: columns with few distinct values may come back categorical (see
+    :func:`_read_arrow`); the cleaning of survey exports accepts either form.
 
     Regular files (every record has the header's number of cells) are parsed by pyarrow; the
     rest by the csv module, which names the offending row. Both give the same frame. A plain
@@ -179,7 +202,7 @@ def read_csv(path: str | Path, name: str | None = None) -> pd.DataFrame:
     if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise CleaningError(f"{name}: empty file (0 bytes or only whitespace)")
     if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data[:4096]:
-        out = _read_utf8_arrow(data, name)
+        out = _read_utf8_arrow(data, name, dictionary)
         if out is not None:
             return out
     enc = detect_encoding(data, name)
@@ -195,7 +218,7 @@ def read_csv(path: str | Path, name: str | None = None) -> pd.DataFrame:
     delim = detect_delimiter(_first_line(head))
     header = _header_cells(head, delim)
     cols = _check_header(header, name)
-    df = _read_arrow(_without_trailing_breaks(data), delim, header) if enc != "utf-8" else None  # utf-8: tried already
+    df = _read_arrow(_without_trailing_breaks(data), delim, header, dictionary) if enc != "utf-8" else None  # utf-8: tried already
     if df is None:
         return _read_csv_python(text if text is not None else bytes(data).decode("utf-8"), cols, delim, name)
     del text, data, head
@@ -212,7 +235,7 @@ def _without_trailing_breaks(data: bytes | memoryview) -> memoryview:
     return memoryview(data)[:end]
 
 
-def _read_utf8_arrow(data: bytes, name: str) -> pd.DataFrame | None:
+def _read_utf8_arrow(data: bytes, name: str, dictionary: bool = False) -> pd.DataFrame | None:
     """The fast path for a regular utf-8 file (no BOM): the frame, or ``None`` to take the checked path.
 
     ``None`` whenever anything is unusual (not utf-8, a header problem, an irregular record, no
@@ -230,7 +253,7 @@ def _read_utf8_arrow(data: bytes, name: str) -> pd.DataFrame | None:
         cols = _check_header(header, name)
     except CleaningError:
         return None
-    df = _read_arrow(_without_trailing_breaks(data), delim, header)
+    df = _read_arrow(_without_trailing_breaks(data), delim, header, dictionary)
     if df is None:
         return None
     out = _finish(df, cols, name)
@@ -284,14 +307,24 @@ def read_xlsx(path: str | Path, name: str | None = None) -> pd.DataFrame:
     return _finish(body.astype(object).where(body.notna(), ""), cols, name)
 
 
-def read_table(path: str | Path, name: str | None = None) -> pd.DataFrame:
-    """Read a csv or xlsx file by its extension."""
+def read_table(path: str | Path, name: str | None = None, dictionary: bool = False) -> pd.DataFrame:
+    """Read a csv or xlsx file by its extension (``dictionary``: see :func:`read_csv`)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         return read_xlsx(path, name)
     if path.suffix.lower() in (".csv", ".txt"):
-        return read_csv(path, name)
+        return read_csv(path, name, dictionary)
     raise CleaningError(f"{name or path.name}: unsupported file type {path.suffix!r} (expected .csv or .xlsx)")
+
+
+def text_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its categorical columns (answer codes kept as small integers) back as ``str``.
+
+    >>> text_frame(pd.DataFrame({"k": [1, 2], "v": pd.Series(["a", None], dtype="category")})).dtypes.astype(str).tolist()
+    ['int64', 'str']
+    """
+    coded = {c: decode(df[c]) for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+    return df.assign(**coded) if coded else df
 
 
 def write_table(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> Path:
@@ -300,22 +333,56 @@ def write_table(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, 
     The schema does not coerce, so validation and writing are independent: the parquet file is
     written (to a temporary name) while pandera validates in a second thread, and it replaces
     ``path`` only when validation passes. A validation error wins over a writing error.
+    Categorical columns are validated and written as the texts they stand for (see :func:`write_validated`).
+    """
+    return write_validated(df, path, schema, sort_by)[0]
+
+
+def write_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> tuple[Path, pd.DataFrame]:
+    """:func:`write_table`, also returning the frame that was validated (:func:`text_frame` of ``df``, rows as given).
+
+    Categorical columns (answer codes) are checked as ``str`` and written as Arrow dictionaries:
+    sorting moves their integer codes, and the parquet writer uses their categories as its
+    dictionary instead of hashing a million texts again. The file records the ``str`` form
+    (pandas metadata of the text frame, no Arrow schema), so it reads back exactly as if the
+    texts had been written.
     """
     path = Path(path)
     if not set(sort_by) <= set(df.columns):
-        schema.validate(df, lazy=True)  # the schema names the missing column
+        schema.validate(text_frame(df), lazy=True)  # the schema names the missing column
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
+
+    def check() -> pd.DataFrame:
+        text = text_frame(df)
+        schema.validate(text, lazy=True)
+        return text
+
     with ThreadPoolExecutor(max_workers=1) as ex:
-        check = ex.submit(schema.validate, df, lazy=True)
+        validated = ex.submit(check)
         try:
             try:
-                df.sort_values(sort_by, kind="stable").reset_index(drop=True).to_parquet(
-                    tmp, index=False, engine="pyarrow", compression="zstd")
+                _write_sorted(df, tmp, sort_by)
             finally:
-                check.result()  # a validation error wins over a writing error
+                text = validated.result()  # a validation error wins over a writing error
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
     tmp.replace(path)
-    return path
+    return path, text
+
+
+def _write_sorted(df: pd.DataFrame, tmp: Path, sort_by: list[str]) -> None:
+    if not any(isinstance(t, pd.CategoricalDtype) for t in df.dtypes):
+        df.sort_values(sort_by, kind="stable").reset_index(drop=True).to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        return
+    import pyarrow as pa_arrow
+    import pyarrow.parquet as pq
+
+    df = df.reset_index(drop=True)
+    order = text_frame(df[sort_by]).sort_values(sort_by, kind="stable").index.to_numpy()  # the same order as sorting df
+    table = pa_arrow.Table.from_pandas(df, preserve_index=False).take(order).replace_schema_metadata(None)
+    meta = pa_arrow.Schema.from_pandas(text_frame(df.iloc[:0]), preserve_index=False).metadata  # the dtypes of the str form
+    with pq.ParquetWriter(tmp, table.schema, compression="zstd", store_schema=False) as writer:  # no Arrow schema: read as str
+        writer.write_table(table)
+        writer.add_key_value_metadata({"pandas": meta[b"pandas"]})

@@ -46,6 +46,35 @@ def _mostly_distinct(s: pd.Series) -> bool:
     return s.iloc[:_SAMPLE].nunique(dropna=False) > _SAMPLE // 2
 
 
+def distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``(codes, values)`` with ``s == values.take(codes)``: the distinct values of ``s`` (as ``str``)
+    and NA last, so that every row has a code (NA rows point at the NA). A categorical ``s`` gives
+    its categories (unused ones included) without factorising.
+
+    >>> codes, u = distinct(pd.Series(["b", None, "b", "a"]))
+    >>> codes.tolist(), u.tolist()
+    ([0, 2, 0, 1], ['b', 'a', nan])
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniques = pd.factorize(s)  # NA → -1 (faster than use_na_sentinel=False on Arrow strings)
+    u = pd.concat([pd.Series(uniques, dtype="str"), pd.Series([None], dtype="str")], ignore_index=True)
+    return np.where(codes < 0, len(uniques), codes), u
+
+
+def decode(s: pd.Series) -> pd.Series:
+    """A categorical column of texts back to ``str`` (other columns are returned as they are).
+
+    >>> decode(pd.Series(["b", None, "a"], dtype="category")).tolist()
+    ['b', nan, 'a']
+    """
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        return s
+    values = pd.array(s.cat.categories, dtype="str")
+    return pd.Series(values.take(s.cat.codes.to_numpy(), allow_fill=True), index=s.index, name=s.name)
+
+
 def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
     """Apply an element-wise ``fn`` to the distinct values of ``s`` only, then broadcast back.
 
@@ -58,6 +87,12 @@ def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series | pd.DataFrame]
     >>> per_unique(pd.Series(["a", "b", "a", None]), lambda u: u.str.upper()).tolist()
     ['A', 'B', 'A', nan]
     """
+    if isinstance(s.dtype, pd.CategoricalDtype):  # read dictionary-encoded: the distinct values are known
+        codes, u = distinct(s)
+        res = fn(u)
+        out = res.take(codes)
+        out.index = s.index
+        return out
     dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else object
     if len(s) >= _DISTINCT_MIN and _mostly_distinct(s):  # e-mails, timestamps, ids: nothing to share, skip factorising
         res = fn(s if dtype is not object else s.astype(object))
@@ -132,6 +167,15 @@ def clean_text(s: pd.Series) -> pd.Series:
     ['Да', nan, nan]
     """
     return per_unique(s, _clean_text_values)
+
+
+def answered(s: pd.Series) -> pd.Series:
+    """``clean_text(s).notna()`` (a cell with more than whitespace), computed per distinct value.
+
+    >>> answered(pd.Series([" Да ", " ", None])).tolist()
+    [True, False, False]
+    """
+    return per_unique(s, lambda u: _clean_text_values(u).notna()).astype(bool)
 
 
 def fix_lookalikes(s: pd.Series) -> pd.Series:
@@ -246,6 +290,73 @@ def _fast_dmy_hms(t: pd.Series) -> pd.Series:
     return out
 
 
+#: ``DD.MM.YYYY HH:MM:SS`` and ``DD.MM.YYYY H:MM:SS``: where the separators and digits are.
+_FIXED_LAYOUTS: dict[int, tuple[dict[str, tuple[int, int]], dict[int, int]]] = {
+    length: (
+        {"day": (0, 2), "month": (3, 2), "year": (6, 4), "hour": (11, h), "minute": (12 + h, 2), "second": (15 + h, 2)},
+        {2: ord("."), 5: ord("."), 10: ord(" "), 11 + h: ord(":"), 14 + h: ord(":")},
+    )
+    for h, length in ((2, 19), (1, 18))
+}
+
+
+def _fixed_width_dmy_hms(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The Google Forms timestamps in their usual layouts, read straight from the Arrow bytes.
+
+    Returns ``(timestamps, done)``: ``done`` marks the rows parsed here, the ones whose text is
+    exactly ``DD.MM.YYYY HH:MM:SS`` or ``DD.MM.YYYY H:MM:SS`` (ASCII digits, nothing around)
+    with a real calendar date, hour ≤ 23, minute and second ≤ 59 and a year 1900–2200. Such a
+    text is clean already and :func:`_fast_dmy_hms` gives it the same timestamp; every other row
+    (NaT, ``done`` False) is left to the general path.
+    """
+    import pyarrow as pa
+
+    n = len(s)
+    res = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    done = np.zeros(n, dtype=bool)
+    try:
+        arr = pa.array(s.astype("str").array) if n else None
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        arr = None
+    if arr is None:
+        return pd.Series(res, index=s.index), done
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + n + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    valid = np.ones(n, dtype=bool) if arr.null_count == 0 else ~arr.is_null().to_numpy(zero_copy_only=False)
+    for length, (fields, seps) in _FIXED_LAYOUTS.items():
+        rows = np.flatnonzero(valid & (lengths == length))
+        if not len(rows):
+            continue
+        windows = np.lib.stride_tricks.sliding_window_view(data, length)  # a view: window i = data[i:i + length]
+        block = windows[starts[rows]]  # one gather: line k = the bytes of the k-th such text
+        ok = (block[:, list(seps)] == np.array(list(seps.values()), dtype=np.uint8)).all(axis=1)
+        digits = block.astype(np.int16) - 48
+        digit_cols = [p for p in range(length) if p not in seps]
+        ok &= ((digits[:, digit_cols] >= 0) & (digits[:, digit_cols] <= 9)).all(axis=1)
+        v = {}
+        for name, (pos, width) in fields.items():
+            x = np.zeros(len(rows), dtype=np.int64)
+            for p in range(pos, pos + width):
+                x = x * 10 + digits[:, p]
+            v[name] = x
+        ok &= (v["year"] >= 1900) & (v["year"] <= 2200) & (v["month"] >= 1) & (v["month"] <= 12) & (v["day"] >= 1)
+        ok &= (v["hour"] <= 23) & (v["minute"] <= 59) & (v["second"] <= 59)
+        month = (np.where(ok, v["year"], 1970) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (np.where(ok, v["month"], 1) - 1)
+        first = month.astype("datetime64[D]")
+        ok &= v["day"] <= ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+        micro = (v["hour"] * 3600 + v["minute"] * 60 + v["second"]) * 1_000_000
+        stamp = first.astype("datetime64[us]") + ((v["day"] - 1) * 86_400_000_000 + micro).astype("timedelta64[us]")
+        done[rows[ok]] = True
+        res[rows[ok]] = stamp[ok]
+    return pd.Series(res, index=s.index), done
+
+
 def parse_dates(s: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Series:
     """Parse dates written in any of ``formats`` (first match wins); unparseable → NaT.
 
@@ -257,7 +368,10 @@ def parse_dates(s: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Serie
     """
     formats = tuple(formats)
     if formats and formats[0] == "%d.%m.%Y %H:%M:%S":  # vectorised fast path: distinct values would not save time
-        return _parse_dates_values(s, formats)
+        out, done = _fixed_width_dmy_hms(s)
+        if not done.all():
+            out[~done] = _parse_dates_values(s[~done], formats)
+        return out
     return per_unique(s, lambda u: _parse_dates_values(u, formats))
 
 
@@ -345,6 +459,11 @@ def map_regions(s: pd.Series, lookup: Mapping[str, str], cutoff: float = 0.88) -
     >>> codes.tolist(), fixed.tolist()
     (['KAR', nan], ['карагандинская', nan])
     """
+    res = per_unique(s, lambda u: _map_region_values(u, lookup, cutoff))
+    return res["code"], res["fixed"]
+
+
+def _map_region_values(s: pd.Series, lookup: Mapping[str, str], cutoff: float) -> pd.DataFrame:
     key = region_key(s)
     loose = region_key(s, strip=True)
     codes = key.map(lookup).fillna(loose.map(lookup)).astype("str")
@@ -361,7 +480,7 @@ def map_regions(s: pd.Series, lookup: Mapping[str, str], cutoff: float = 0.88) -
         f = pd.Series(loose[todo].map(fuzzy), dtype="str")
         fixed.loc[todo] = f
         codes.loc[todo] = pd.Series(f.map(lookup), dtype="str")
-    return codes.astype("str").where(codes.notna()), fixed
+    return pd.DataFrame({"code": codes.astype("str").where(codes.notna()), "fixed": fixed})
 
 
 def extract_regions(s: pd.Series, lookup: Mapping[str, str]) -> pd.Series:
@@ -399,4 +518,5 @@ def band_of(age: pd.Series, bands: list[Mapping]) -> pd.Series:
     """
     edges = [b["min"] for b in bands] + [bands[-1]["max"] + 1]
     cut = pd.cut(age.astype("float64"), bins=edges, right=False, labels=[b["code"] for b in bands])
-    return cut.astype("str").where(cut.notna())
+    labels = pd.array([b["code"] for b in bands], dtype="str")  # the codes of the bins, taken by bin number (-1: NA)
+    return pd.Series(labels.take(np.asarray(cut.cat.codes), allow_fill=True), index=age.index)

@@ -67,7 +67,8 @@ def pseudonymise(values: pd.Series, salt: str, *, normalised: bool = False) -> p
         ids = _ids(key[given], salt)
         pos = np.cumsum(given) - 1
         taken = ids.take(pa.array(pos, mask=~given)) if len(ids) else pa.nulls(len(key), pa.large_string())
-        return pd.Series(taken.to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get), index=u.index, dtype="str")
+        values = taken.to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get).array  # not aligned on labels
+        return pd.Series(values, index=u.index, dtype="str")
 
     return per_unique(values, ids_of)
 

@@ -18,7 +18,8 @@ import pandas as pd
 from helpers.clean import CleaningError, events, journals, surveys
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
-from helpers.clean.io import read_table, write_table
+from helpers.clean.io import read_table, write_table, write_validated
+from helpers.clean.normalise import decode
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
 
@@ -83,6 +84,23 @@ def _finish(res_list, raw_dir, processed_dir, prefixes, tables_to_write) -> tupl
     return mine, rejected[["source_file", "source_row", "rule", "reason", "column", "value"]]
 
 
+def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames, ignore_index=True)`` that keeps categorical columns categorical: where the
+    parts' categories differ (a region code found by the fuzzy match in one export only), each part
+    gets the union of the categories, in order of first appearance. Values are unchanged.
+    """
+    frames = list(frames)
+    cols = {c for f in frames for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)}
+    for c in sorted(cols):
+        cats = list(dict.fromkeys(x for f in frames if c in f for x in (f[c].cat.categories if isinstance(f[c].dtype, pd.CategoricalDtype) else [])))
+        if any(not isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames if c in f):
+            frames = [f.assign(**{c: decode(f[c])}) if c in f else f for f in frames]  # mixed kinds: all text
+            continue
+        union = pd.Index(cats, dtype="str")
+        frames = [f.assign(**{c: f[c].cat.set_categories(union)}) if c in f and not f[c].cat.categories.equals(union) else f for f in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
 def in_threads(fn: Callable[[T], R], items: list[T], sizes: list[int], threads: int | None = None) -> list[R]:
     """``[fn(x) for x in items]`` run in up to ``threads`` threads (default: the CPU count), biggest first.
 
@@ -109,18 +127,18 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     def one(item: tuple[str, str, Path]) -> surveys.ExportResult:
         survey, lang, path = item
         rel = _rel(path, raw_dir)
-        return surveys.clean_export(read_table(path, rel), ref.codebooks[survey], ref, rel, lang, salt)
+        return surveys.clean_export(surveys.read_export(path, rel), ref.codebooks[survey], ref, rel, lang, salt)
 
     results, unknown = [], []
     for (survey, _, path), res in zip(files, in_threads(one, files, [p.stat().st_size for _, _, p in files], threads)):
         results.append((_rel(path, raw_dir), survey, res))
         unknown += res.unknown
     raise_unknown(unknown, "codebooks (config/codebooks)")
-    tables = {f"core_survey__{survey}": pd.concat([r.clean for _, s, r in results if s == survey], ignore_index=True)
-              for survey in ref.codebooks}
+    coded = {f"core_survey__{survey}": concat_coded([r.clean for _, s, r in results if s == survey]) for survey in ref.codebooks}
     schemas = [survey_schema(cb, ref.region_codes, ref.band_codes) for cb in ref.codebooks.values()]
-    in_threads(lambda item: write_table(item[1], processed_dir / f"{item[0]}.parquet", item[2], ["response_id"]),
-               [(name, df, sch) for (name, df), sch in zip(tables.items(), schemas)], [len(df) for df in tables.values()], threads)
+    texts = in_threads(lambda item: write_validated(item[1], processed_dir / f"{item[0]}.parquet", item[2], ["response_id"])[1],
+                       [(name, df, sch) for (name, df), sch in zip(coded.items(), schemas)], [len(df) for df in coded.values()], threads)
+    tables = dict(zip(coded, texts))  # as validated: str columns, rows in the order of the exports
     written = [f"{name}.parquet" for name in tables]
     acc, rejected = _finish([(rel, r) for rel, _, r in results], raw_dir, processed_dir, SURVEY_PREFIXES, tables)
     fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)

@@ -11,6 +11,7 @@ removing empty rows, test submissions and duplicate submissions by the explicit 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,8 @@ import pandas as pd
 from helpers.clean import CleaningError
 from helpers.clean.accounting import account, reject
 from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, unknown_list
-from helpers.clean.normalise import band_of, clean_text, map_regions, match_key, parse_dates, to_number
+from helpers.clean.io import read_table
+from helpers.clean.normalise import answered, band_of, clean_text, map_regions, match_key, parse_dates, to_number
 from helpers.clean.pii import mask_text, pseudonymise
 from helpers.clean.reference import Reference
 
@@ -33,19 +35,33 @@ RULES: dict[str, str] = {
     "duplicate_submission": "identical answers to every question within 24 h of an earlier submission: the earliest is kept",
 }
 TIMESTAMP_FORMATS = ("%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
-TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
+TEST_WORDS = ("тест", "test", "сынақ", "сынак", "проверка")
+TEST_PATTERN = rf"^(?:{'|'.join(TEST_WORDS)})(?:\W|\d|$)"
 DUPLICATE_WINDOW = pd.Timedelta(hours=24)
 
 
 @dataclass
 class ExportResult:
-    """What cleaning one export gives: the clean rows, the rejected rows, accounting, unknown labels."""
+    """What cleaning one export gives: the clean rows, the rejected rows, accounting, unknown labels.
+
+    In ``clean`` the answer codes and the provenance texts are categorical (small integers for a
+    million rows); :func:`helpers.clean.io.text_frame` gives the ``str`` form the schema describes.
+    """
 
     clean: pd.DataFrame
     rejected: pd.DataFrame
     accounting: dict
     unknown: list[Unknown] = field(default_factory=list)
     region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _codes(q: dict) -> list[str]:
+    return [o["code"] for o in q["options"]]
+
+
+def _repeat(text: str, index: pd.Index) -> pd.Series:
+    """``text`` on every row of ``index``, as a categorical of one category (no million Python strings)."""
+    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8), categories=pd.Index([text], dtype="str")), index=index)
 
 
 def _hkey(text: str) -> str:
@@ -110,7 +126,9 @@ def _test_rows(raw: pd.DataFrame, cols: list[str], keys: dict[str, pd.Series] | 
     coded = {}
     for c in cols:
         if c in keys:
-            hit |= keys[c].str.contains(TEST_PATTERN, regex=True).fillna(False).to_numpy(dtype=bool)
+            hit |= _is_test_key(keys[c]).to_numpy(dtype=bool)
+        elif isinstance(raw[c].dtype, pd.CategoricalDtype):  # read dictionary-encoded: codes known (NA → -1)
+            coded[c] = (raw[c].cat.codes.to_numpy(), pd.Series(raw[c].cat.categories, dtype="str"))
         else:
             codes, uniques = pd.factorize(raw[c])  # NA → -1: never a test
             coded[c] = (codes, pd.Series(uniques, dtype="str"))
@@ -124,7 +142,16 @@ def _test_rows(raw: pd.DataFrame, cols: list[str], keys: dict[str, pd.Series] | 
 
 
 def _is_test(u: pd.Series) -> pd.Series:
-    return match_key(u).str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool)
+    return _is_test_key(match_key(u))
+
+
+def _is_test_key(key: pd.Series) -> pd.Series:
+    """:data:`TEST_PATTERN` on match keys; the regex runs only where a key starts with one of its words."""
+    hit = pd.Series(False, index=key.index)
+    maybe = key.str.startswith(TEST_WORDS).fillna(False).astype(bool)
+    if maybe.any():
+        hit[maybe] = key[maybe].str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool)
+    return hit
 
 
 def _content_hash(df: pd.DataFrame) -> pd.Series:
@@ -139,11 +166,13 @@ def _content_hash(df: pd.DataFrame) -> pd.Series:
 
 
 def _row_reason(mask: pd.Series, prefix: str, rows: pd.Series, suffix: str) -> pd.Series:
-    """``prefix + row + suffix`` on the rows of ``mask`` (NA elsewhere: only rejected rows get a reason)."""
-    out = pd.Series(pd.NA, index=mask.index, dtype="str")
-    if mask.any():
-        out[mask] = prefix + rows[mask].astype("str") + suffix
-    return out
+    """``prefix + row + suffix`` on the rows of ``mask`` (None elsewhere: only rejected rows get a reason,
+    and :func:`reject` keeps only those, as text)."""
+    out = np.full(len(mask), None, dtype=object)
+    m = mask.to_numpy(dtype=bool)
+    if m.any():
+        out[m] = (prefix + rows[m].astype("str") + suffix).to_numpy(dtype=object)
+    return pd.Series(out, index=mask.index, dtype=object)
 
 
 def _respondent_ids(mail_code: np.ndarray, mail_uniques, response_id: pd.Series, salt: str) -> pd.Series:
@@ -160,6 +189,14 @@ def _respondent_ids(mail_code: np.ndarray, mail_uniques, response_id: pd.Series,
     out = pool.take(pos)
     out.index = response_id.index
     return out
+
+
+def read_export(path: str | Path, name: str) -> pd.DataFrame:
+    """Read a survey export for :func:`clean_export`: answer columns with few distinct labels come
+    back categorical (see :func:`helpers.clean.io.read_csv`), which :func:`clean_export` uses to
+    work on the labels instead of the rows; the result is the same as for ``str`` columns.
+    """
+    return read_table(path, name, dictionary=True)
 
 
 def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, lang: str, salt: str) -> ExportResult:
@@ -201,17 +238,19 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
             mapping = label_map(q["options"])
             for row in q["rows"]:
                 col = inv[(qid, row["code"])]
-                codes, unk = map_single(raw[col], mapping)
+                codes, unk = map_single(raw[col], mapping, _codes(q))
                 out[f"{qid}__{row['code']}"] = codes
                 unknown += _unknown(col, unk)
             continue
         col = inv[(qid, None)]
         if kind in ("single", "likert"):
-            codes, unk = map_single(raw[col], label_map(q["options"]))
+            codes, unk = map_single(raw[col], label_map(q["options"]), _codes(q) + (ref.region_codes if qid == "region" else []))
             if qid == "region" and unk.any():
                 fixed_codes, fixed = map_regions(raw.loc[unk, col], ref.region_lookup)
+                new = [c for c in fixed_codes.dropna().unique() if c not in codes.cat.categories]
+                codes = codes.cat.add_categories(new) if new else codes
                 codes.loc[unk] = fixed_codes
-                region_fixes.append(pd.DataFrame({"source_file": source_file, "value": raw.loc[unk, col], "region": fixed_codes}).dropna())
+                region_fixes.append(pd.DataFrame({"source_file": source_file, "value": raw.loc[unk, col].astype("str"), "region": fixed_codes}).dropna())
                 unk = unk & codes.isna()
             out[qid] = codes
             unknown += _unknown(col, unk)
@@ -222,12 +261,12 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
             if q.get("other"):
                 out[f"{qid}__other"] = other.notna()
                 out[f"{qid}__other_text"] = mask_text(other)
-            out[f"{qid}__answered"] = clean_text(raw[col]).notna()
+            out[f"{qid}__answered"] = answered(raw[col])
             bad = unk_text.notna() & ~done
             unknown += unknown_list(source_file, col, unk_text[bad])
         elif kind == "number":
             num = to_number(raw[col])
-            given = clean_text(raw[col]).notna()
+            given = answered(raw[col])
             _rule(given & num.isna(), "not_a_number", f"{RULES['not_a_number']} (question {qid})", col, raw[col])
             lo, hi = q.get("min", -np.inf), q.get("max", np.inf)
             _rule(num.notna() & ((num < lo) | (num > hi)), "out_of_range", f"{qid} outside {lo}–{hi}", col, raw[col])
@@ -261,19 +300,21 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
     _rule(dup_sub, "duplicate_submission", _row_reason(dup_sub, "identical answers to row ", kept_sub, " within 24 h (earliest kept)"))
 
     keep = ~done
-    response_id = survey + "-" + lang + "-" + raw["source_row"].astype("str")
+    kept = keep.to_numpy(dtype=bool)
+    source_row = raw["source_row"][keep].astype("int64")
+    response_id = survey + "-" + lang + "-" + source_row.astype("str")
     clean = pd.DataFrame(
         {
             "response_id": response_id,
-            "respondent_id": _respondent_ids(mail_code, mail_uniques, response_id, salt),
-            "survey": survey,
-            "form_lang": lang,
-            "source_file": source_file,
-            "source_row": raw["source_row"].astype("int64"),
-            "submitted_at": ts,
+            "respondent_id": _respondent_ids(mail_code[kept], mail_uniques, response_id, salt),
+            "survey": _repeat(survey, source_row.index),
+            "form_lang": _repeat(lang, source_row.index),
+            "source_file": _repeat(source_file, source_row.index),
+            "source_row": source_row,
+            "submitted_at": ts[keep],
         }
     )
-    clean = pd.concat([clean, out], axis=1).loc[keep]
+    clean = pd.concat([clean, out.loc[keep]], axis=1)  # answer codes stay categorical (see helpers.clean.io.write_table)
     if "age" in clean:
         clean.insert(clean.columns.get_loc("age") + 1, "age_band", band_of(clean["age"], ref.age_bands["bands"]))
     else:
