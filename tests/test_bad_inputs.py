@@ -52,18 +52,18 @@ CASES = {
 
 
 def clean_one(rel: str):
-    """Clean one corpus file with the cleaner its name implies; raise on unknown labels like the stage does."""
+    """Clean one corpus file with the cleaner its name implies (read as its stage reads it); raise on
+    unknown labels like the stage does."""
     path = BAD / rel
     name = Path(rel).name
-    is_survey = "/" not in rel and name.split("__")[0].endswith(("_ru", "_kk"))
-    raw = surveys.read_export(path, rel) if is_survey else read_table(path, rel)  # as the stages read them
     if "/" in rel:
-        res = events.clean_participants(raw, REF, rel, SALT, events.event_of(path, ["RT-02"]))
+        res = events.clean_participants(read_table(path, rel), REF, rel, SALT, events.event_of(path, ["RT-02"]))
     elif name.split("__")[0].endswith(("_ru", "_kk")):
         survey, lang = name.split("__")[0].rsplit("_", 1)
-        res = surveys.clean_export(raw, REF.codebooks[survey], REF, rel, lang, SALT)
+        cb = REF.codebooks[survey]
+        res = surveys.clean_export(surveys.read_export(path, rel, cb), cb, REF, rel, lang, SALT)
     else:
-        res = journals.clean_journal(raw, REF, rel, SALT, PERIOD)
+        res = journals.clean_journal(read_table(path, rel), REF, rel, SALT, PERIOD)
     raise_unknown(res.unknown)
     return res
 

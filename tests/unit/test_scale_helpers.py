@@ -352,7 +352,7 @@ class TestCodedColumns:
 
         ref = load_reference(paths.CONFIG)
         f = paths.TESTS / "fixtures" / "raw" / "surveys" / "population_ru.csv"
-        coded = surveys.clean_export(surveys.read_export(f, "p.csv"), ref.codebooks["population"], ref, "p.csv", "ru", "salt")
+        coded = surveys.clean_export(surveys.read_export(f, "p.csv", ref.codebooks["population"]), ref.codebooks["population"], ref, "p.csv", "ru", "salt")
         plain = surveys.clean_export(io.read_csv(f), ref.codebooks["population"], ref, "p.csv", "ru", "salt")
         assert any(isinstance(t, pd.CategoricalDtype) for t in coded.clean.dtypes)
         pd.testing.assert_frame_equal(io.text_frame(coded.clean), io.text_frame(plain.clean))

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io as _io
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -141,14 +142,18 @@ def _header_cells(text: str, delim: str) -> list[str]:
         k *= 4
 
 
-def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], dictionary: bool = False) -> pd.DataFrame | None:
+#: which columns to read dictionary-encoded: all (True), none (False), or those whose header passes a test
+Dictionary = bool | Callable[[str], bool]
+
+
+def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], dictionary: Dictionary = False) -> pd.DataFrame | None:
     """The body of a utf-8 CSV parsed by pyarrow (all columns text, empty cells NA).
 
-    With ``dictionary`` the parser dictionary-encodes every column, and the columns with few
-    distinct values (answer labels) come back categorical (categories: ``str``), so that later
-    steps work on the distinct labels without factorising a million texts again; columns where
-    more than a quarter of the rows are distinct (timestamps, e-mails, free text) are decoded to
-    ``str`` as usual. The values are the same either way.
+    With ``dictionary`` the parser dictionary-encodes the columns it selects (all, or those whose
+    header passes the test), and those with few distinct values (answer labels) come back
+    categorical (categories: ``str``), so that later steps work on the distinct labels without
+    factorising a million texts again; a selected column where more than a quarter of the rows
+    are distinct is decoded to ``str`` as usual. The values are the same either way.
 
     Returns ``None`` (the caller then uses the csv module, which gives the row-level error
     messages) when the file is not regular: a record whose cell count differs from the header
@@ -159,7 +164,8 @@ def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], diction
 
     n = len(header)
     names = [f"f{j}" for j in range(n)]
-    text_type = pa.dictionary(pa.int32(), pa.large_string()) if dictionary else pa.large_string()
+    coded = [bool(dictionary(h)) if callable(dictionary) else bool(dictionary) for h in header]
+    types = {c: pa.dictionary(pa.int32(), pa.large_string()) if coded[j] else pa.large_string() for j, c in enumerate(names)}
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)),
@@ -167,7 +173,7 @@ def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], diction
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                               newlines_in_values=True, ignore_empty_lines=False),
             # empty cells (quoted or not) → null right away; whitespace-only cells are left to _finish
-            convert_options=pacsv.ConvertOptions(column_types={c: text_type for c in names}, strings_can_be_null=True,
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
                                                  quoted_strings_can_be_null=True, null_values=[""], check_utf8=True),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -175,8 +181,8 @@ def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], diction
     if table.num_rows == 0 or [table.column(j)[0].as_py() for j in range(n)] != header:
         return None
     table = table.slice(1)
-    if dictionary:
-        many = [j for j in range(n) if 4 * sum(len(ch.dictionary) for ch in table.column(j).chunks) > table.num_rows]
+    if any(coded):
+        many = [j for j in range(n) if coded[j] and 4 * sum(len(ch.dictionary) for ch in table.column(j).chunks) > table.num_rows]
         for j in many:
             table = table.set_column(j, names[j], table.column(j).cast(pa.large_string()))
     df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get)
@@ -184,7 +190,7 @@ def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], diction
     return df
 
 
-def read_csv(path: str | Path, name: str | None = None, dictionary: bool = False) -> pd.DataFrame:
+def read_csv(path: str | Path, name: str | None = None, dictionary: Dictionary = False) -> pd.DataFrame:
     """Read a CSV export (encoding and delimiter detected) as text columns + ``source_row``.
 
     ``dictionary``: columns with few distinct values may come back categorical (see
@@ -235,7 +241,7 @@ def _without_trailing_breaks(data: bytes | memoryview) -> memoryview:
     return memoryview(data)[:end]
 
 
-def _read_utf8_arrow(data: bytes, name: str, dictionary: bool = False) -> pd.DataFrame | None:
+def _read_utf8_arrow(data: bytes, name: str, dictionary: Dictionary = False) -> pd.DataFrame | None:
     """The fast path for a regular utf-8 file (no BOM): the frame, or ``None`` to take the checked path.
 
     ``None`` whenever anything is unusual (not utf-8, a header problem, an irregular record, no
@@ -307,7 +313,7 @@ def read_xlsx(path: str | Path, name: str | None = None) -> pd.DataFrame:
     return _finish(body.astype(object).where(body.notna(), ""), cols, name)
 
 
-def read_table(path: str | Path, name: str | None = None, dictionary: bool = False) -> pd.DataFrame:
+def read_table(path: str | Path, name: str | None = None, dictionary: Dictionary = False) -> pd.DataFrame:
     """Read a csv or xlsx file by its extension (``dictionary``: see :func:`read_csv`)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":

@@ -127,7 +127,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     def one(item: tuple[str, str, Path]) -> surveys.ExportResult:
         survey, lang, path = item
         rel = _rel(path, raw_dir)
-        return surveys.clean_export(surveys.read_export(path, rel), ref.codebooks[survey], ref, rel, lang, salt)
+        return surveys.clean_export(surveys.read_export(path, rel, ref.codebooks[survey]), ref.codebooks[survey], ref, rel, lang, salt)
 
     results, unknown = [], []
     for (survey, _, path), res in zip(files, in_threads(one, files, [p.stat().st_size for _, _, p in files], threads)):

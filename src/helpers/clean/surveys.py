@@ -68,12 +68,8 @@ def _hkey(text: str) -> str:
     return " ".join(str(text).split()).casefold().replace("ё", "е")
 
 
-def column_plan(cb: dict, headers: list[str], name: str) -> dict[str, tuple[str, str | None]]:
-    """Map the export's headers to ``(question id, grid row code | None)``; special columns get ids
-    ``__timestamp`` and ``__email``. Any missing or unexpected column stops with one message.
-
-    Question texts are accepted in both languages (some forms were copied without translating a title).
-    """
+def _expected_headers(cb: dict) -> dict[str, tuple[str, str | None]]:
+    """Header key (:func:`_hkey`, both languages) → ``(question id, grid row code | None)``."""
     expected: dict[str, tuple[str, str | None]] = {}
     for lang in ("ru", "kk", "en"):
         if lang in cb["timestamp_header"]:
@@ -87,6 +83,16 @@ def column_plan(cb: dict, headers: list[str], name: str) -> dict[str, tuple[str,
                     expected[_hkey(f"{q[lang]} [{row[lang]}]")] = (q["id"], row["code"])
             else:
                 expected[_hkey(q[lang])] = (q["id"], None)
+    return expected
+
+
+def column_plan(cb: dict, headers: list[str], name: str) -> dict[str, tuple[str, str | None]]:
+    """Map the export's headers to ``(question id, grid row code | None)``; special columns get ids
+    ``__timestamp`` and ``__email``. Any missing or unexpected column stops with one message.
+
+    Question texts are accepted in both languages (some forms were copied without translating a title).
+    """
+    expected = _expected_headers(cb)
     plan = {}
     unexpected = []
     for h in headers:
@@ -191,12 +197,15 @@ def _respondent_ids(mail_code: np.ndarray, mail_uniques, response_id: pd.Series,
     return out
 
 
-def read_export(path: str | Path, name: str) -> pd.DataFrame:
-    """Read a survey export for :func:`clean_export`: answer columns with few distinct labels come
-    back categorical (see :func:`helpers.clean.io.read_csv`), which :func:`clean_export` uses to
-    work on the labels instead of the rows; the result is the same as for ``str`` columns.
+def read_export(path: str | Path, name: str, cb: dict) -> pd.DataFrame:
+    """Read a survey export for :func:`clean_export`: the columns of coded questions (choices,
+    grids, checkboxes, numbers: few distinct labels) come back categorical (see
+    :func:`helpers.clean.io.read_csv`), which :func:`clean_export` uses to work on the labels
+    instead of the rows; timestamps, e-mails and open answers stay text. The result of
+    :func:`clean_export` is the same as for ``str`` columns.
     """
-    return read_table(path, name, dictionary=True)
+    coded = {_hkey(h) for h, (qid, _) in _expected_headers(cb).items() if qid in {q["id"] for q in cb["questions"] if q["type"] != "open"}}
+    return read_table(path, name, dictionary=lambda header: _hkey(header) in coded)
 
 
 def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, lang: str, salt: str) -> ExportResult:
