@@ -204,7 +204,8 @@ def read_export(path: str | Path, name: str, cb: dict) -> pd.DataFrame:
     instead of the rows; timestamps, e-mails and open answers stay text. The result of
     :func:`clean_export` is the same as for ``str`` columns.
     """
-    coded = {_hkey(h) for h, (qid, _) in _expected_headers(cb).items() if qid in {q["id"] for q in cb["questions"] if q["type"] != "open"}}
+    coded_questions = {q["id"] for q in cb["questions"] if q["type"] != "open"}
+    coded = {key for key, (qid, _) in _expected_headers(cb).items() if qid in coded_questions}
     return read_table(path, name, dictionary=lambda header: _hkey(header) in coded)
 
 
