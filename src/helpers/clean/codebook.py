@@ -45,7 +45,7 @@ def load_codebook(path: str | Path) -> dict:
     for q in cb["questions"]:
         if q["type"] not in {"single", "multi", "likert", "grid", "number", "open"}:
             raise CleaningError(f"{path.name}: question {q['id']}: unknown type {q['type']!r}")
-        codes = [o["code"] for o in q.get("options", [])]
+        codes = option_codes(q)
         if len(codes) != len(set(codes)):
             raise CleaningError(f"{path.name}: question {q['id']}: option codes used twice")
     return cb
@@ -58,6 +58,11 @@ def load_codebooks(config_dir: str | Path) -> dict[str, dict]:
         cb = load_codebook(f)
         out[cb["survey"]] = cb
     return out
+
+
+def option_codes(q: Mapping) -> list[str]:
+    """The option codes of a question, in codebook order (none for number/open questions)."""
+    return [o["code"] for o in q.get("options", [])]
 
 
 def label_map(options: Iterable[Mapping], langs: Iterable[str] = ("ru", "kk")) -> dict[str, str]:

@@ -9,13 +9,11 @@ from collections.abc import Mapping
 
 import pandera.pandas as pa
 
+from helpers.clean.codebook import option_codes
+
 STR = "str"
 DT = "datetime64[us]"
 ID = r"^p[a-z2-7]{12}$"
-
-
-def _codes(q: Mapping) -> list[str]:
-    return [o["code"] for o in q.get("options", [])]
 
 
 def survey_schema(cb: Mapping, region_codes: list[str], band_codes: list[str]) -> pa.DataFrameSchema:
@@ -35,13 +33,13 @@ def survey_schema(cb: Mapping, region_codes: list[str], band_codes: list[str]) -
         if qid == "region":
             cols[qid] = pa.Column(STR, pa.Check.isin(region_codes), nullable=True)
         elif kind in ("single", "likert"):
-            cols[qid] = pa.Column(STR, pa.Check.isin(_codes(q)), nullable=True)
+            cols[qid] = pa.Column(STR, pa.Check.isin(option_codes(q)), nullable=True)
         elif kind == "number":
             lo, hi = q.get("min"), q.get("max")
             checks = [pa.Check.in_range(lo, hi)] if lo is not None and hi is not None else []
             cols[qid] = pa.Column("Int64" if qid == "age" else "float64", checks, nullable=True)
         elif kind == "multi":
-            for code in _codes(q):
+            for code in option_codes(q):
                 cols[f"{qid}__{code}"] = pa.Column(bool)
             cols[f"{qid}__answered"] = pa.Column(bool)
             if q.get("other"):
@@ -49,7 +47,7 @@ def survey_schema(cb: Mapping, region_codes: list[str], band_codes: list[str]) -
                 cols[f"{qid}__other_text"] = pa.Column(STR, nullable=True)
         elif kind == "grid":
             for row in q["rows"]:
-                cols[f"{qid}__{row['code']}"] = pa.Column(STR, pa.Check.isin(_codes(q)), nullable=True)
+                cols[f"{qid}__{row['code']}"] = pa.Column(STR, pa.Check.isin(option_codes(q)), nullable=True)
         elif kind == "open":
             cols[qid] = pa.Column(STR, nullable=True)
     return pa.DataFrameSchema(cols, strict=True, coerce=False, name=f"core_survey__{cb['survey']}")

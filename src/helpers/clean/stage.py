@@ -90,14 +90,13 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
     gets the union of the categories, in order of first appearance. Values are unchanged.
     """
     frames = list(frames)
-    cols = {c for f in frames for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)}
-    for c in sorted(cols):
-        cats = list(dict.fromkeys(x for f in frames if c in f for x in (f[c].cat.categories if isinstance(f[c].dtype, pd.CategoricalDtype) else [])))
-        if any(not isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames if c in f):
-            frames = [f.assign(**{c: decode(f[c])}) if c in f else f for f in frames]  # mixed kinds: all text
-            continue
-        union = pd.Index(cats, dtype="str")
-        frames = [f.assign(**{c: f[c].cat.set_categories(union)}) if c in f and not f[c].cat.categories.equals(union) else f for f in frames]
+    for c in sorted({c for f in frames for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)}):
+        parts = [f[c] for f in frames if c in f]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            union = pd.Index(list(dict.fromkeys(x for p in parts for x in p.cat.categories)), dtype="str")
+            frames = [f.assign(**{c: f[c].cat.set_categories(union)}) if c in f else f for f in frames]
+        else:  # categorical in some parts only: all as text
+            frames = [f.assign(**{c: decode(f[c])}) if c in f else f for f in frames]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.clean import CleaningError
 from helpers.clean.accounting import account, reject
-from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, unknown_list
+from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, option_codes, unknown_list
 from helpers.clean.io import read_table
 from helpers.clean.normalise import answered, band_of, clean_text, map_regions, match_key, parse_dates, to_number
 from helpers.clean.pii import mask_text, pseudonymise
@@ -53,10 +53,6 @@ class ExportResult:
     accounting: dict
     unknown: list[Unknown] = field(default_factory=list)
     region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-def _codes(q: dict) -> list[str]:
-    return [o["code"] for o in q["options"]]
 
 
 def _repeat(text: str, index: pd.Index) -> pd.Series:
@@ -248,13 +244,13 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
             mapping = label_map(q["options"])
             for row in q["rows"]:
                 col = inv[(qid, row["code"])]
-                codes, unk = map_single(raw[col], mapping, _codes(q))
+                codes, unk = map_single(raw[col], mapping, option_codes(q))
                 out[f"{qid}__{row['code']}"] = codes
                 unknown += _unknown(col, unk)
             continue
         col = inv[(qid, None)]
         if kind in ("single", "likert"):
-            codes, unk = map_single(raw[col], label_map(q["options"]), _codes(q) + (ref.region_codes if qid == "region" else []))
+            codes, unk = map_single(raw[col], label_map(q["options"]), option_codes(q) + (ref.region_codes if qid == "region" else []))
             if qid == "region" and unk.any():
                 fixed_codes, fixed = map_regions(raw.loc[unk, col], ref.region_lookup)
                 new = [c for c in fixed_codes.dropna().unique() if c not in codes.cat.categories]
