@@ -230,6 +230,60 @@ def test__match_key__cached_equals_plain():
         pd.testing.assert_series_equal(match_key(s), _match_key_values(s))  # second call: from the cache
 
 
+def test__clean_text__cached_equals_plain_and_memo_is_per_function():
+    from helpers.clean.normalise import _clean_text_cached, _clean_text_values, _match_key_cached, clean_text, per_unique
+
+    for values in ([" Положительно ", "ОТРИЦАТЕЛЬНО", None, "Кapaганда", "", "  ", "a\u00a0b", 5, "Ёлка"],
+                   ["ВКО", np.nan, " ВКО ", "ВКО"], ["x"] * 3):
+        s = pd.Series(values, dtype=object)
+        plain = per_unique(s, _clean_text_values)
+        pd.testing.assert_series_equal(clean_text(s), plain)
+        pd.testing.assert_series_equal(clean_text(s), plain)  # second call: from the cache
+    assert _clean_text_cached.cache[" ВКО "] == "ВКО" and _match_key_cached.cache.get(" ВКО ") in (None, "вко")
+    assert _clean_text_cached.cache is not _match_key_cached.cache
+
+
+def test__clean_text_columns__equals_clean_text_per_column():
+    from helpers.clean.normalise import clean_text, clean_text_columns
+
+    df = pd.DataFrame({"source_row": [2, 3, 4, 5],
+                       "a": pd.array([" Да ", None, "  ", "Нет\u00a0 "], dtype="str"),
+                       "b": pd.array(["Да", "Да ", None, "x  y"], dtype="str"),
+                       "c": pd.array([None] * 4, dtype="str")}, index=[10, 11, 12, 13])
+    got = clean_text_columns(df, ["a", "b", "c"])
+    want = df.assign(**{c: clean_text(df[c]) for c in ["a", "b", "c"]})
+    pd.testing.assert_frame_equal(got, want)
+    assert got["a"].isna().tolist() == [False, True, True, False] and got.loc[[10, 13], "a"].tolist() == ["Да", "Нет"]
+    pd.testing.assert_frame_equal(clean_text_columns(df.iloc[:0], ["a", "b"]), df.iloc[:0].assign(a=clean_text(df["a"].iloc[:0]), b=clean_text(df["b"].iloc[:0])))
+    assert clean_text_columns(df, []) is df
+
+
+def test__label_map__cached_copy_and_conflicts_raise_every_time():
+    from helpers.clean import CleaningError
+    from helpers.clean.codebook import label_map
+
+    opts = [{"code": "yes", "ru": "Да", "kk": "Иә", "aliases": ["ДА!"]}, {"code": "no", "ru": "Нет"}]
+    first = label_map(opts)
+    first["да"] = "changed"  # the caller's copy: the next call is not affected
+    assert label_map(opts) == {"да": "yes", "иә": "yes", "да!": "yes", "нет": "no"}
+    bad = opts + [{"code": "maybe", "ru": " да "}]
+    for _ in range(2):
+        with pytest.raises(CleaningError, match="given to two codes"):
+            label_map(bad)
+
+
+def test__reject__records_and_dtypes():
+    from helpers.clean.accounting import reject
+
+    df = pd.DataFrame({"source_row": [2, 3, 4], "x": pd.Series(["a", None, "c"], dtype="str")})
+    r = reject(df, pd.Series([True, False, True]), "bad", pd.Series(["r2", None, "r4"], dtype=object), "X", df["x"])
+    assert r.to_dict("list") == {"source_row": [2, 4], "rule": ["bad", "bad"], "reason": ["r2", "r4"], "column": ["X", "X"], "value": ["a", "c"]}
+    assert r.dtypes.astype(str).tolist() == ["int64", "str", "str", "str", "str"]
+    none = reject(df, pd.Series([False] * 3), "", "")
+    assert none.empty and none.dtypes.astype(str).tolist() == ["int64", "str", "str", "str", "str"]
+    assert reject(df, pd.Series([False, True, False]), "r", "why", "", None)["value"].isna().all()
+
+
 def test__match_key__ascii_fast_path_equals_full_path():
     from helpers.clean.normalise import _match_key_full, _match_key_values
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.clean import CleaningError
@@ -23,12 +24,18 @@ DUPLICATE_RULES_PREFIX = "duplicate"
 def reject(df: pd.DataFrame, mask: pd.Series, rule: str, reason: str | pd.Series, column: str = "", value: pd.Series | None = None) -> pd.DataFrame:
     """The rejected-rows records for the rows of ``df`` selected by ``mask`` (one rule)."""
     sel = df.loc[mask, "source_row"]
-    out = pd.DataFrame({"source_row": sel.astype("int64").to_numpy()})
-    out["rule"] = rule
-    out["reason"] = (reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason)
-    out["column"] = column
-    out["value"] = value[mask].astype("str").to_numpy() if value is not None else pd.NA
-    return out.astype({"rule": "str", "reason": "str", "column": "str", "value": "str"})
+    n = len(sel)
+
+    def text(values) -> pd.api.extensions.ExtensionArray:
+        return pd.array(np.asarray(values, dtype=object) if n else np.array([], dtype=object), dtype="str")
+
+    return pd.DataFrame({
+        "source_row": sel.astype("int64").to_numpy(),
+        "rule": text(np.full(n, rule, dtype=object)),
+        "reason": text(reason[mask].to_numpy() if isinstance(reason, pd.Series) else np.full(n, reason, dtype=object)),
+        "column": text(np.full(n, column, dtype=object)),
+        "value": text(value[mask].astype("str").to_numpy() if value is not None else np.full(n, None, dtype=object)),
+    })
 
 
 def account(source_file: str, rows_in: int, rows_kept: int, rejected: pd.DataFrame) -> dict:

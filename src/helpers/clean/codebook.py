@@ -7,6 +7,7 @@ of every unknown value (file, column, value, count).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -75,6 +76,12 @@ def label_map(options: Iterable[Mapping], langs: Iterable[str] = ("ru", "kk")) -
     for o in options:
         labels = [o[l] for l in langs if l in o] + list(o.get("aliases", []))
         pairs += [(str(lab), o["code"]) for lab in labels]
+    return dict(_label_map(tuple(pairs)))  # a copy: the cached map stays as built
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_map(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """:func:`label_map` of ``(label, code)`` pairs, built once per option list (every export asks again)."""
     keys = match_key(pd.Series([p[0] for p in pairs], dtype="str"))
     out: dict[str, str] = {}
     for k, (_, code) in zip(keys, pairs):
@@ -168,6 +175,8 @@ def match_multiselect(
 
 def unknown_list(file: str, column: str, values: pd.Series) -> list[Unknown]:
     """Count the unknown values of one column (``values`` = the unknown cells only)."""
+    if values.empty:  # the usual case: every label known
+        return []
     vc = clean_text(values).dropna().value_counts()
     return [Unknown(file, column, str(v), int(n)) for v, n in sorted(vc.items(), key=lambda kv: (-kv[1], kv[0]))]
 

@@ -166,7 +166,25 @@ def clean_text(s: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series(["  Да\\u00a0 ", "", None])).tolist()
     ['Да', nan, nan]
     """
-    return per_unique(s, _clean_text_values)
+    return per_unique(s, _clean_text_cached)
+
+
+def clean_text_columns(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``df`` with :func:`clean_text` applied to each of ``columns`` (``str`` columns), the distinct
+    values of all of them cleaned in one pass: a hand-typed table of a dozen short columns then
+    costs what one column did.
+
+    >>> clean_text_columns(pd.DataFrame({"a": [" x ", None], "b": ["x", "  "], "n": [1, 2]}), ["a", "b"]).to_dict("list")
+    {'a': ['x', nan], 'b': ['x', nan], 'n': [1, 2]}
+    """
+    columns = list(columns)
+    if not columns:
+        return df
+    parts = [distinct(df[c]) for c in columns]
+    cleaned = clean_text(pd.concat([u for _, u in parts], ignore_index=True)).array
+    starts = np.cumsum([0] + [len(u) for _, u in parts])
+    return df.assign(**{c: pd.Series(cleaned.take(codes + start), index=df.index, name=c)
+                        for c, (codes, _), start in zip(columns, parts, starts)})
 
 
 def answered(s: pd.Series) -> pd.Series:
@@ -175,7 +193,7 @@ def answered(s: pd.Series) -> pd.Series:
     >>> answered(pd.Series([" Да ", " ", None])).tolist()
     [True, False, False]
     """
-    return per_unique(s, lambda u: _clean_text_values(u).notna()).astype(bool)
+    return per_unique(s, lambda u: _clean_text_cached(u).notna()).astype(bool)
 
 
 def fix_lookalikes(s: pd.Series) -> pd.Series:
@@ -212,30 +230,47 @@ def _match_key_full(u: pd.Series) -> pd.Series:
     return folded.str.replace("ё", "е", regex=False).where(t.notna())
 
 
-#: match keys of short label lists already computed (labels recur in every file and column).
-_KEY_CACHE: dict[str, object] = {}
-_KEY_CACHE_MAX = 200_000
-_KEY_LOCK = threading.Lock()  # the survey exports are cleaned in threads (helpers.clean.stage)
 _MISSING = object()
-_SMALL = 2_000
 
 
-def _match_key_cached(u: pd.Series) -> pd.Series:
-    """:func:`_match_key_values` for a few distinct values, remembering the results (a pure function)."""
-    if len(u) > _SMALL:
-        return _match_key_values(u)
-    vals = u.tolist()
-    if not all(isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)) for v in vals):
-        return _match_key_values(u)  # numbers etc.: the text conversion decides
-    known = {v: _KEY_CACHE.get(v, _MISSING) for v in vals if isinstance(v, str)}  # a local view: other threads may clear the cache
-    todo = [v for v, k in known.items() if k is _MISSING]
-    if todo:
-        known.update(zip(todo, _match_key_values(pd.Series(todo, dtype="str")).tolist()))
-        with _KEY_LOCK:
-            if len(_KEY_CACHE) > _KEY_CACHE_MAX:
-                _KEY_CACHE.clear()
-            _KEY_CACHE.update((v, known[v]) for v in todo)
-    return pd.Series([known[v] if isinstance(v, str) else None for v in vals], index=u.index, dtype="str")
+class _Memo:
+    """A pure element-wise text function (NA → NA) that remembers its results for short value lists.
+
+    Labels, offices and header-like cells recur in every file and column, so the pandas string
+    calls run once per new value instead of once per column. Long lists (e-mails, names of a big
+    table) go straight to the function. Thread-safe: the survey exports are cleaned in threads
+    (:mod:`helpers.clean.stage`); the cache is cleared when it grows past ``max_size`` values.
+    """
+
+    small = 2_000
+
+    def __init__(self, fn: Callable[[pd.Series], pd.Series], max_size: int = 200_000) -> None:
+        self.fn, self.max_size = fn, max_size
+        self.cache: dict[str, object] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, u: pd.Series) -> pd.Series:
+        if len(u) > self.small:
+            return self.fn(u)
+        vals = u.tolist()
+        if not all(isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)) for v in vals):
+            return self.fn(u)  # numbers etc.: the text conversion decides
+        cache = self.cache
+        known = {v: cache.get(v, _MISSING) for v in vals if isinstance(v, str)}  # a local view: other threads may clear the cache
+        todo = [v for v, k in known.items() if k is _MISSING]
+        if todo:
+            known.update(zip(todo, self.fn(pd.Series(todo, dtype="str")).tolist()))
+            with self.lock:
+                if len(cache) > self.max_size:
+                    cache.clear()
+                cache.update((v, known[v]) for v in todo)
+        return pd.Series([known[v] if isinstance(v, str) else None for v in vals], index=u.index, dtype="str")
+
+
+#: match keys of short label lists already computed.
+_match_key_cached = _Memo(_match_key_values)
+#: clean texts of short value lists already computed.
+_clean_text_cached = _Memo(_clean_text_values)
 
 
 def match_key(s: pd.Series) -> pd.Series:
@@ -382,7 +417,7 @@ def to_number(s: pd.Series) -> pd.Series:
     [34.0, 2.5, nan, nan]
     """
     def values(u: pd.Series) -> pd.Series:
-        t = _clean_text_values(u).str.replace(",", ".", regex=False)
+        t = _clean_text_cached(u).str.replace(",", ".", regex=False)
         return pd.to_numeric(t, errors="coerce").astype("float64")
 
     return per_unique(s, values)

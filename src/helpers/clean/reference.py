@@ -3,7 +3,7 @@ journal headers and values, codebooks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +28,7 @@ class Reference:
     headers: dict
     values: dict
     codebooks: dict[str, dict]
+    _value_maps: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def region_codes(self) -> list[str]:
@@ -46,10 +47,11 @@ class Reference:
         return [c["code"] for c in self.social["categories"] if c["vulnerable"]]
 
     def value_map(self, field: str) -> dict[str, str]:
-        """Normalised label → code for one journal/participant field (``config/journal_values.yaml``)."""
-        if field == "social_category":
-            return label_map(self.social["categories"])
-        return label_map(self.values[field])
+        """Normalised label → code for one journal/participant field (``config/journal_values.yaml``),
+        built once per field (every journal and participant list asks again)."""
+        if field not in self._value_maps:
+            self._value_maps[field] = label_map(self.social["categories"] if field == "social_category" else self.values[field])
+        return self._value_maps[field]
 
     def region_labels(self, lang: str) -> pd.Series:
         """Region code → name in ``lang``."""
