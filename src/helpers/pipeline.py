@@ -8,10 +8,11 @@ whole run succeeded, so a failed run never destroys the last good reports.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import queue
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -207,8 +208,9 @@ def plan(P: Params, cfg: dict) -> list[Job]:
     return jobs
 
 
-def _convert(P: Params, job: Job, out_nb: Path, staging: Path) -> list[str]:
-    """Reviewer edition of every notebook; reader HTML and PDF of report notebooks."""
+def _convert(P: Params, job: Job, out_nb: Path, staging: Path, pdf_pool: Executor | None = None) -> list[str]:
+    """Reviewer edition of every notebook; reader HTML and PDF of report notebooks (the PDF in
+    ``pdf_pool``, a process of its own, when given)."""
     outputs = []
     if P["report.review"]:
         render.write_html(out_nb, out_nb.with_suffix(".html"), title=job.label, lang=job.lang or "ru", reader=False)
@@ -219,18 +221,34 @@ def _convert(P: Params, job: Job, out_nb: Path, staging: Path) -> list[str]:
                                       reader=True)
         outputs.append(html_path.name)
         if P["report.pdf"]:
-            render.html_to_pdf(html_path, staging / f"{job.report}.{job.lang}.pdf")
+            pdf_path = staging / f"{job.report}.{job.lang}.pdf"
+            if pdf_pool is None:
+                render.html_to_pdf(html_path, pdf_path)
+            else:
+                pdf_pool.submit(render.html_to_pdf, html_path, pdf_path).result()
             outputs.append(f"{job.report}.{job.lang}.pdf")
     return outputs
+
+
+def _pdf_pool(P: Params, jobs: list[Job]) -> Executor | None:
+    """Processes for the PDFs, one per worker: WeasyPrint is pure Python, and in the master it would
+    share one core (the GIL) with every HTML conversion and the scheduler. Started now, so that
+    their imports overlap the first stages."""
+    if not P["report.pdf"] or not any(j.report for j in jobs):
+        return None
+    return ProcessPoolExecutor(max_workers=max(1, P["run.workers"]), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=render.warm_up_pdf)
 
 
 def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
     """Run every stage and report notebook of ``config/pipeline.yaml`` into ``staging_dir``.
 
     A notebook starts as soon as every stage it ``needs`` has finished, on one of
-    ``run.workers`` workers. Layout of the staging folder: ``review/<stage>.ipynb|html``
-    (reviewer editions, code shown), ``<report>.<lang>.html|pdf`` (reader editions, code
-    hidden), ``logs/`` (kernel consoles), ``run_summary.json``.
+    ``run.workers`` workers. A worker is free again as soon as its notebook has executed: the
+    conversions (HTML in the master, PDF in a process of its own) run beside the next notebooks.
+    Layout of the staging folder: ``review/<stage>.ipynb|html`` (reviewer editions, code shown),
+    ``<report>.<lang>.html|pdf`` (reader editions, code hidden), ``logs/`` (kernel consoles),
+    ``run_summary.json``.
     """
     staging = paths.resolve(staging_dir)
     review = staging / "review"
@@ -244,39 +262,42 @@ def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
     finished: list[str] = []
     lock = threading.Lock()
 
-    def work(job: Job) -> None:
+    def execute(job: Job) -> tuple[float, int]:
         lane = lanes.get()
         try:
             t0 = time.perf_counter()
-            out_nb = review / f"{job.label}.ipynb"
-            lane.execute(job.notebook, out_nb, job.parameters, job.label)
-            t_exec = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            outputs = _convert(P, job, out_nb, staging)
-            t_conv = time.perf_counter() - t0
+            lane.execute(job.notebook, review / f"{job.label}.ipynb", job.parameters, job.label)
+            return time.perf_counter() - t0, lane.index
         finally:
             lanes.put(lane)
+
+    def convert(job: Job, t_exec: float, lane_index: int) -> None:
+        t0 = time.perf_counter()
+        outputs = _convert(P, job, review / f"{job.label}.ipynb", staging, pdf_pool)
+        t_conv = time.perf_counter() - t0
         with lock:
             summary.timings += [StageTiming(job.label, "execute", round(t_exec, 3)),
                                 StageTiming(job.label, "convert", round(t_conv, 3))]
             summary.outputs += outputs
             finished.append(job.label)
             _say(f"[{len(finished):>2}/{len(jobs)}] {job.label:<30} {t_exec:5.1f} s  (+{t_conv:.1f} s conversion, "
-                 f"worker {lane.index})")
+                 f"worker {lane_index})")
 
     pending = list(jobs)
     done_labels: set[str] = set()
     running: dict[Future, Job] = {}
+    converting: list[Future] = []
     failure: BaseException | None = None
+    pdf_pool = _pdf_pool(P, jobs)
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool, ThreadPoolExecutor(max_workers=workers) as conversions:
             while (pending and failure is None) or running:
                 if failure is None:
                     for job in [j for j in pending if all(_stage_done(n, jobs, done_labels) for n in j.needs)]:
                         if len(running) >= workers:
                             break
                         pending.remove(job)
-                        running[pool.submit(work, job)] = job
+                        running[pool.submit(execute, job)] = job
                 if not running:
                     raise RuntimeError(f"config/pipeline.yaml: circular needs among {[j.stage for j in pending]}")
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -287,9 +308,16 @@ def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
                         failure = exc
                     elif exc is None:
                         done_labels.add(job.label)
+                        converting.append(conversions.submit(convert, job, *fut.result()))
+            for fut in converting:  # every conversion of the executed notebooks, also after a failure
+                exc = fut.exception()
+                if exc is not None and failure is None:
+                    failure = exc
     finally:
         for lane in all_lanes:
             lane.close()
+        if pdf_pool is not None:
+            pdf_pool.shutdown(cancel_futures=True)
     if failure is not None:
         raise failure
     order = {j.label: i for i, j in enumerate(jobs)}

@@ -7,6 +7,7 @@ are WeasyPrint renderings of our own HTML with DejaVu fonts (every Kazakh letter
 from __future__ import annotations
 
 import html
+import importlib
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -66,6 +67,11 @@ def write_html(nb_path: str | Path, out_html: str | Path, *, title: str, lang: s
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(notebook_html(nb_path, title=title, lang=lang, reader=reader), encoding="utf-8")
     return out
+
+
+def warm_up_pdf() -> None:
+    """Import WeasyPrint ahead of the first PDF (a process that will render PDFs calls this at start)."""
+    importlib.import_module("weasyprint")
 
 
 def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
