@@ -104,9 +104,10 @@ def markdown(results: dict) -> str:
         f"{o['empty']:.2f} s; a notebook that only imports the stages' libraries {o['imports']:.2f} s. "
         f"With a fresh kernel for each of the {n_nb} executions that is up to about {n_nb * o['imports']:.0f} s (not every stage imports all of them) of the "
         f"{base['execute_median']:.0f} s of execution in the first configuration; sharing one kernel per worker "
-        "pays it once per worker. Conversions (nbconvert HTML for every notebook, WeasyPrint PDF for the four "
-        "report editions) are the other fixed cost; in the default configuration they overlap with execution "
-        "on the other worker (their summed time grows because two conversions share the master process).",
+        "pays it once per worker. Conversions (nbconvert HTML for every notebook in the master process, WeasyPrint "
+        "PDF for the four report editions in processes of their own, one per worker) are the other fixed cost; a "
+        "worker starts its next notebook as soon as the previous one has executed, so conversions overlap with "
+        "execution (a conversion's time includes waiting for a core and, for a PDF, for a free PDF process).",
         "",
         "Per-step times of the default configuration (last run):",
         "",

@@ -230,14 +230,13 @@ def _convert(P: Params, job: Job, out_nb: Path, staging: Path, pdf_pool: Executo
     return outputs
 
 
-def _pdf_pool(P: Params, jobs: list[Job]) -> Executor | None:
+def _pdf_pool(P: Params, jobs: list[Job]) -> ProcessPoolExecutor | None:
     """Processes for the PDFs, one per worker: WeasyPrint is pure Python, and in the master it would
-    share one core (the GIL) with every HTML conversion and the scheduler. Started now, so that
-    their imports overlap the first stages."""
+    share one core (the GIL) with every HTML conversion and the scheduler. The processes are
+    spawned on demand (see :func:`run_stages`: when the first report notebook starts)."""
     if not P["report.pdf"] or not any(j.report for j in jobs):
         return None
-    return ProcessPoolExecutor(max_workers=max(1, P["run.workers"]), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=render.warm_up_pdf)
+    return ProcessPoolExecutor(max_workers=max(1, P["run.workers"]), mp_context=multiprocessing.get_context("spawn"))
 
 
 def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
@@ -287,6 +286,7 @@ def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
     done_labels: set[str] = set()
     running: dict[Future, Job] = {}
     converting: list[Future] = []
+    warming: list[Future] = []
     failure: BaseException | None = None
     pdf_pool = _pdf_pool(P, jobs)
     try:
@@ -298,6 +298,8 @@ def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
                             break
                         pending.remove(job)
                         running[pool.submit(execute, job)] = job
+                        if job.report and pdf_pool is not None and not warming:  # the PDF processes import
+                            warming = [pdf_pool.submit(render.warm_up_pdf) for _ in range(workers)]  # while it runs
                 if not running:
                     raise RuntimeError(f"config/pipeline.yaml: circular needs among {[j.stage for j in pending]}")
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -241,6 +241,9 @@ def test__clean_text__cached_equals_plain_and_memo_is_per_function():
         pd.testing.assert_series_equal(clean_text(s), plain)  # second call: from the cache
     assert _clean_text_cached.cache[" ВКО "] == "ВКО" and _match_key_cached.cache.get(" ВКО ") in (None, "вко")
     assert _clean_text_cached.cache is not _match_key_cached.cache
+    long_text = "  слово " * 40  # longer than max_len: cleaned every time, not kept
+    assert clean_text(pd.Series([long_text, "x"])).tolist() == [" ".join(["слово"] * 40), "x"]
+    assert long_text not in _clean_text_cached.cache and "x" in _clean_text_cached.cache
 
 
 def test__clean_text_columns__equals_clean_text_per_column():

@@ -238,11 +238,13 @@ class _Memo:
 
     Labels, offices and header-like cells recur in every file and column, so the pandas string
     calls run once per new value instead of once per column. Long lists (e-mails, names of a big
-    table) go straight to the function. Thread-safe: the survey exports are cleaned in threads
-    (:mod:`helpers.clean.stage`); the cache is cleared when it grows past ``max_size`` values.
+    table) go straight to the function, and only short texts (up to ``max_len`` characters) are
+    kept, so the cache stays small (≤ ``max_size`` values, then it is cleared). Thread-safe: the
+    survey exports are cleaned in threads (:mod:`helpers.clean.stage`).
     """
 
     small = 2_000
+    max_len = 200
 
     def __init__(self, fn: Callable[[pd.Series], pd.Series], max_size: int = 200_000) -> None:
         self.fn, self.max_size = fn, max_size
@@ -263,7 +265,7 @@ class _Memo:
             with self.lock:
                 if len(cache) > self.max_size:
                     cache.clear()
-                cache.update((v, known[v]) for v in todo)
+                cache.update((v, known[v]) for v in todo if len(v) <= self.max_len)
         return pd.Series([known[v] if isinstance(v, str) else None for v in vals], index=u.index, dtype="str")
 
 
