@@ -286,7 +286,7 @@ def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
     done_labels: set[str] = set()
     running: dict[Future, Job] = {}
     converting: list[Future] = []
-    warming: list[Future] = []
+    pdf_warm = False
     failure: BaseException | None = None
     pdf_pool = _pdf_pool(P, jobs)
     try:
@@ -298,8 +298,10 @@ def run_stages(P: Params, staging_dir: str | Path) -> RunSummary:
                             break
                         pending.remove(job)
                         running[pool.submit(execute, job)] = job
-                        if job.report and pdf_pool is not None and not warming:  # the PDF processes import
-                            warming = [pdf_pool.submit(render.warm_up_pdf) for _ in range(workers)]  # while it runs
+                        if job.report and pdf_pool is not None and not pdf_warm:  # the PDF processes import while it runs
+                            for _ in range(workers):
+                                pdf_pool.submit(render.warm_up_pdf)
+                            pdf_warm = True
                 if not running:
                     raise RuntimeError(f"config/pipeline.yaml: circular needs among {[j.stage for j in pending]}")
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -27,7 +27,7 @@ def reject(df: pd.DataFrame, mask: pd.Series, rule: str, reason: str | pd.Series
     n = len(sel)
 
     def text(values) -> pd.api.extensions.ExtensionArray:
-        return pd.array(np.asarray(values, dtype=object) if n else np.array([], dtype=object), dtype="str")
+        return pd.array(np.asarray(values, dtype=object), dtype="str")
 
     return pd.DataFrame({
         "source_row": sel.astype("int64").to_numpy(),

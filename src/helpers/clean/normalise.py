@@ -170,21 +170,23 @@ def clean_text(s: pd.Series) -> pd.Series:
 
 
 def clean_text_columns(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """``df`` with :func:`clean_text` applied to each of ``columns`` (``str`` columns), the distinct
-    values of all of them cleaned in one pass: a hand-typed table of a dozen short columns then
-    costs what one column did.
+    """``df`` with :func:`clean_text` applied to each of ``columns``, the distinct values of all its
+    ``str`` columns cleaned in one pass: a hand-typed table of a dozen short columns then costs
+    what one column did (other dtypes are cleaned one by one).
 
     >>> clean_text_columns(pd.DataFrame({"a": [" x ", None], "b": ["x", "  "], "n": [1, 2]}), ["a", "b"]).to_dict("list")
     {'a': ['x', nan], 'b': ['x', nan], 'n': [1, 2]}
     """
     columns = list(columns)
-    if not columns:
-        return df
-    parts = [distinct(df[c]) for c in columns]
-    cleaned = clean_text(pd.concat([u for _, u in parts], ignore_index=True)).array
-    starts = np.cumsum([0] + [len(u) for _, u in parts])
-    return df.assign(**{c: pd.Series(cleaned.take(codes + start), index=df.index, name=c)
-                        for c, (codes, _), start in zip(columns, parts, starts)})
+    text = [c for c in columns if df[c].dtype == "str"]
+    out = {c: clean_text(df[c]) for c in columns if c not in text}
+    if text:
+        parts = [distinct(df[c]) for c in text]
+        cleaned = clean_text(pd.concat([u for _, u in parts], ignore_index=True)).array
+        starts = np.cumsum([0] + [len(u) for _, u in parts])
+        out.update((c, pd.Series(cleaned.take(codes + start), index=df.index, name=c))
+                   for c, (codes, _), start in zip(text, parts, starts))
+    return df.assign(**out) if out else df
 
 
 def answered(s: pd.Series) -> pd.Series:

@@ -8,7 +8,7 @@ import pandas as pd
 from helpers.clean import CleaningError
 from helpers.clean.accounting import reject
 from helpers.clean.codebook import Unknown, map_single, unknown_list
-from helpers.clean.normalise import band_of, clean_text, clean_text_columns, map_regions, match_key, to_number
+from helpers.clean.normalise import band_of, clean_text_columns, map_regions, match_key, to_number
 from helpers.clean.reference import Reference
 
 TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
@@ -89,9 +89,7 @@ def prepare(raw: pd.DataFrame, spec: dict, source_file: str) -> tuple[pd.DataFra
     for opt in spec["optional"]:
         if opt not in df:
             df[opt] = pd.Series(pd.NA, index=df.index, dtype="str")
-    text = [c for c in df.columns if c != "source_row" and df[c].dtype == "str"]
-    other = [c for c in df.columns if c != "source_row" and c not in text]  # not read as text (none from io.read_table)
-    df = clean_text_columns(df, text).assign(**{c: clean_text(df[c]) for c in other})
+    df = clean_text_columns(df, [c for c in df.columns if c != "source_row"])
     return df, {v: k for k, v in plan.items()}
 
 
