@@ -195,7 +195,8 @@ def aspect1(processed_dir: Path, config_dir: Path, P) -> dict:
     OUT, CONF, METHOD = processed_dir, P["analysis.confidence"], P["analysis.interval_method"]
     cb = Codebook.load(config_dir, "population")
     df = inputs.read_columns(OUT / "core_survey__population.parquet", ["ready", "aware", "experience", "preferred_way", "info_sources",
-                             "pretrial_convenient", "region", "age_band", "sex"], extra=["form_lang", "source_file", "submitted_at"])
+                             "pretrial_convenient", "region", "age_band", "sex"], extra=["form_lang", "source_file", "submitted_at"],
+                             categorical=True)
     rows = pd.read_csv(OUT / "row_accounting.csv")
     rows = rows[rows["source_file"].isin(df["source_file"].unique())]
     READY_CODES = ["yes", "rather_yes"]

@@ -33,3 +33,34 @@ def test__stage_10__xlsx_and_csv_downloads_agree(tmp_path):
     for k in a:
         cols = [c for c in a[k].columns if c != "source_file"]
         pd.testing.assert_frame_equal(a[k][cols], b[k][cols])
+
+
+def test__stage_10__a_failing_export_or_unknown_label_writes_nothing(tmp_path):
+    """Tables are written while other exports are still being cleaned, but they replace the old
+    ones only when every export is clean and every label known; otherwise nothing changes."""
+    import shutil
+
+    import pytest
+
+    from helpers.clean import CleaningError
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(FIX / "surveys", raw / "surveys")
+    stage.clean_surveys(raw, out, paths.CONFIG, "s", "csv")
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    assert len(before) == 4
+
+    f = raw / "surveys" / "nonprof_ru.csv"
+    good = f.read_bytes()
+    df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    df.iloc[:, 3] = "Космонавт"  # the sex question: not an option
+    df.to_csv(f, index=False)
+    with pytest.raises(CleaningError, match="Космонавт"):
+        stage.clean_surveys(raw, out, paths.CONFIG, "s", "csv")
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before and not list(out.glob("*.tmp"))
+
+    f.write_bytes(good)
+    (raw / "surveys" / "barriers_kk.csv").write_text("a,a\n1,2\n", encoding="utf-8")
+    with pytest.raises(CleaningError, match="barriers_kk.csv"):
+        stage.clean_surveys(raw, out, paths.CONFIG, "s", "csv")
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before and not list(out.glob("*.tmp"))

@@ -69,6 +69,22 @@ class TestReadCsvArrow:
         f.write_bytes("a;b\r\n1;2\r\n".encode("utf-8") + "Да;Нет\r\n".encode("cp1251"))
         assert io.read_csv(f)["a"].tolist() == ["1", "Да"]
 
+    @pytest.mark.parametrize("breaks", ["", "\n", "\r\n\r\n", "\n" * 70_000])
+    def test__read_csv__streamed_file_trailing_breaks_are_not_rows(self, tmp_path, breaks):
+        f = tmp_path / "x.csv"
+        f.write_text("a,b\n1,2\n3,\n" + breaks, encoding="utf-8")
+        got = io.read_csv(f)
+        pd.testing.assert_frame_equal(got, _python_reader(f))
+        assert got["source_row"].tolist() == [2, 3] and got["b"].isna().tolist() == [False, True]
+
+    def test__read_csv__missing_empty_and_blank_files(self, tmp_path):
+        with pytest.raises(FileNotFoundError):
+            io.read_csv(tmp_path / "none.csv")
+        for name, body in [("empty.csv", ""), ("blank.csv", " \r\n\n")]:
+            (tmp_path / name).write_text(body, encoding="utf-8")
+            with pytest.raises(io.CleaningError, match=f"{name}: empty file"):
+                io.read_csv(tmp_path / name)
+
     def test__space_ranges__are_what_str_strip_removes(self):
         spaces = {i for i in range(sys.maxunicode + 1) if chr(i).isspace()}
         assert spaces == {i for a, b in io.SPACE_RANGES for i in range(a, b + 1)}
@@ -401,6 +417,21 @@ class TestCodedColumns:
         with pytest.raises(Exception, match="isin"):  # the schema checks the texts the codes stand for
             io.write_table(df.assign(v=pd.Categorical(["x", "z", "y", "x"])), tmp_path / "u.parquet", schema, ["k"])
         assert not (tmp_path / "u.parquet").exists() and not (tmp_path / "u.parquet.tmp").exists()
+
+    def test__write_validated__order_of_sort_values_on_several_keys_with_missing(self, tmp_path):
+        import pandera.pandas as pa
+
+        rng = np.random.default_rng(3)
+        n = 400
+        df = pd.DataFrame({"e": pd.array(rng.choice(["e10", "e2", "E1", None], n), dtype="str"),
+                           "r": pd.array(rng.choice([3, 1, 2, None], n), dtype="Int64"),
+                           "v": pd.Categorical(rng.choice(["x", "y", None], n), categories=["y", "x"]),
+                           "i": np.arange(n)}, index=np.arange(n)[::-1])
+        schema = pa.DataFrameSchema({c: pa.Column(t, nullable=True) for c, t in [("e", "str"), ("r", "Int64"), ("v", "str"), ("i", "int64")]})
+        for keys in (["e", "r"], ["v", "e"], ["r"]):
+            path, _ = io.write_validated(df, tmp_path / "t.parquet", schema, keys)
+            want = io.text_frame(df).sort_values(keys, kind="stable").reset_index(drop=True)
+            pd.testing.assert_frame_equal(pd.read_parquet(path), want)
 
     def test__clean_export__categorical_and_text_input_agree(self):
         from helpers import paths

@@ -53,6 +53,24 @@ def text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.intp), labels
 
 
+def value_counts(s: pd.Series) -> pd.Series:
+    """``s.value_counts()`` of the values that occur, on a plain index.
+
+    A categorical column (text read dictionary-encoded, see
+    :func:`helpers.analysis.inputs.read_columns`) lists every category, chosen or not, on a
+    ``CategoricalIndex``; here the categories nobody has are left out and the index holds the
+    values themselves, as for a text column.
+
+    >>> value_counts(pd.Series(pd.Categorical(["b", "a", "b"], categories=["a", "b", "c"]))).to_dict()
+    {'b': 2, 'a': 1}
+    """
+    vc = s.value_counts()
+    if isinstance(vc.index, pd.CategoricalIndex):
+        vc = vc[vc.to_numpy() > 0]
+        vc.index = vc.index.astype(vc.index.categories.dtype).rename(vc.index.name)
+    return vc
+
+
 def with_missing_label(codes: np.ndarray, labels: np.ndarray, label: str) -> tuple[np.ndarray, np.ndarray]:
     """Missing values (code -1) given the text ``label`` (merged with a value already spelt so).
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 
@@ -32,11 +33,22 @@ def used_columns(names: Iterable[str], questions: Iterable[str], extra: Iterable
     return cols
 
 
-def read_columns(path: str | Path, questions: Iterable[str], extra: Iterable[str] = ()) -> pd.DataFrame:
-    """``pd.read_parquet(path)`` restricted to :func:`used_columns` (same values and dtypes, fewer columns)."""
+def read_columns(path: str | Path, questions: Iterable[str], extra: Iterable[str] = (), *,
+                 categorical: bool = False) -> pd.DataFrame:
+    """``pd.read_parquet(path)`` restricted to :func:`used_columns` (same values and dtypes, fewer columns).
+
+    ``categorical=True``: text columns come back as pandas categoricals (the same values; the
+    categories are the distinct texts). The parquet file stores answer codes dictionary-encoded,
+    so they are read as they are stored, without building a million texts, and counting them
+    works on small integer codes. The ``helpers.analysis`` functions accept either form.
+    """
     path = Path(path)
+    schema = pq.read_schema(path)
     try:
-        cols = used_columns(pq.read_schema(path).names, questions, extra)
+        cols = used_columns(schema.names, questions, extra)
     except KeyError as exc:
         raise KeyError(f"{path.name}: {exc.args[0]}") from None
-    return pd.read_parquet(path, columns=cols)
+    if not categorical:
+        return pd.read_parquet(path, columns=cols)
+    text = [c for c in cols if pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type)]
+    return pd.read_parquet(path, columns=cols, read_dictionary=text)

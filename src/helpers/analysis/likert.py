@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.analysis.grouping import value_counts
 from helpers.analysis.intervals import proportion
 
 
@@ -43,8 +44,8 @@ def likert_table(df: pd.DataFrame, items: Sequence[str], scale: Sequence[str], *
     for g, sub in parts:
         for item in items:
             s = sub[item]
-            vc = s.value_counts()  # one pass: the codes present (count > 0) and their counts
-            unknown = sorted(set(vc.index[vc.to_numpy() > 0]) - set(scale) - {dont_know})
+            vc = value_counts(s)  # one pass: the codes present and their counts
+            unknown = sorted(set(vc.index) - set(scale) - {dont_know})
             if unknown:
                 raise ValueError(f"{item}: codes outside the scale: {unknown}")
             n_scale = vc.reindex(list(scale), fill_value=0).to_numpy()

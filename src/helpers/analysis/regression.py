@@ -14,7 +14,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from helpers.analysis.grouping import group_sizes, text_codes, text_ranks
+from helpers.analysis.grouping import group_sizes, text_codes, text_ranks, value_counts
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,15 @@ class LogitResult:
 def collapse_rare(s: pd.Series, min_n: int, other: str = "other") -> pd.Series:
     """Merge categories with fewer than ``min_n`` observations into ``other`` (NA stays NA).
 
+    A categorical ``s`` stays categorical (``other`` becomes one of its categories when needed).
+
     >>> collapse_rare(pd.Series(["a", "a", "b", None]), 2).tolist()
     ['a', 'a', 'other', nan]
     """
-    vc = s.value_counts()
-    rare = vc.index[vc < min_n]
+    vc = value_counts(s)
+    rare = vc.index[vc.to_numpy() < min_n]
+    if isinstance(s.dtype, pd.CategoricalDtype) and len(rare) and other not in s.cat.categories:
+        s = s.cat.add_categories([other])
     return s.where(~s.isin(rare), other)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.analysis.grouping import value_counts
 from helpers.analysis.intervals import proportion
 
 NONRESPONSE = "NONRESPONSE"
@@ -50,7 +51,7 @@ def single_choice(answers: pd.Series, options: Sequence[str] | None = None, *, c
 
     Parameters
     ----------
-    answers : Series of option codes, NA where the respondent skipped the question.
+    answers : Series of option codes (text or categorical), NA where the respondent skipped the question.
     options : all option codes in codebook order (options nobody chose get n = 0); default: the
         codes present. Codes not in ``options`` raise ``ValueError`` (a cleaning defect).
     sort : rank options by n (descending, ties in codebook order); False keeps codebook order
@@ -62,7 +63,7 @@ def single_choice(answers: pd.Series, options: Sequence[str] | None = None, *, c
     >>> t[["code", "n", "base"]].to_dict("list")
     {'code': ['a', 'b', 'c', 'NONRESPONSE'], 'n': [2, 1, 0, 1], 'base': [3, 3, 3, 4]}
     """
-    counts = answers.value_counts(dropna=True)
+    counts = value_counts(answers)  # text or categorical codes: the codes present
     present = [str(c) for c in counts.index]
     if options is None:
         options = sorted(present)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,9 @@ import pandera.pandas as pa
 
 from helpers.clean import CleaningError
 from helpers.clean.normalise import decode
+
+if TYPE_CHECKING:
+    import pyarrow
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "cp1251")
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
@@ -146,8 +150,10 @@ def _header_cells(text: str, delim: str) -> list[str]:
 Dictionary = bool | Callable[[str], bool]
 
 
-def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], dictionary: Dictionary = False) -> pd.DataFrame | None:
+def _read_arrow(data: bytes | memoryview | pyarrow.NativeFile, delim: str, header: list[str], dictionary: Dictionary = False) -> pd.DataFrame | None:
     """The body of a utf-8 CSV parsed by pyarrow (all columns text, empty cells NA).
+
+    ``data``: the file's bytes, or a pyarrow input stream of them (read block by block).
 
     With ``dictionary`` the parser dictionary-encodes the columns it selects (all, or those whose
     header passes the test), and those with few distinct values (answer labels) come back
@@ -168,7 +174,7 @@ def _read_arrow(data: bytes | memoryview, delim: str, header: list[str], diction
     types = {c: pa.dictionary(pa.int32(), pa.large_string()) if coded[j] else pa.large_string() for j, c in enumerate(names)}
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)),
+            data if isinstance(data, pa.NativeFile) else pa.BufferReader(pa.py_buffer(data)),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),  # 4 MB: blocks for every core
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                               newlines_in_values=True, ignore_empty_lines=False),
@@ -204,13 +210,12 @@ def read_csv(path: str | Path, name: str | None = None, dictionary: Dictionary =
     """
     path = Path(path)
     name = name or path.name
+    out = _read_utf8_arrow(path, name, dictionary)
+    if out is not None:
+        return out
     data = path.read_bytes()
     if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise CleaningError(f"{name}: empty file (0 bytes or only whitespace)")
-    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data[:4096]:
-        out = _read_utf8_arrow(data, name, dictionary)
-        if out is not None:
-            return out
     enc = detect_encoding(data, name)
     if enc == "utf-8-sig":
         data = memoryview(data)[3:]
@@ -241,25 +246,47 @@ def _without_trailing_breaks(data: bytes | memoryview) -> memoryview:
     return memoryview(data)[:end]
 
 
-def _read_utf8_arrow(data: bytes, name: str, dictionary: Dictionary = False) -> pd.DataFrame | None:
+def _read_utf8_arrow(path: Path, name: str, dictionary: Dictionary = False) -> pd.DataFrame | None:
     """The fast path for a regular utf-8 file (no BOM): the frame, or ``None`` to take the checked path.
 
-    ``None`` whenever anything is unusual (not utf-8, a header problem, an irregular record, no
-    data rows), so that the checked path gives exactly its result or its error message.
+    pyarrow reads the file itself, block by block, so the file is never held in memory as one
+    ``bytes`` object (at a million rows that copy, and the fresh memory it takes, cost more than
+    the parsing it saves). Only the head (the header, the encoding checks) and the last bytes
+    (trailing line breaks, left out) are read here. ``None`` whenever anything is unusual (empty,
+    a BOM, NUL bytes, not utf-8, a header problem, an irregular record, no data rows), so that the
+    checked path, which reads the whole file, gives exactly its result or its error message.
     """
+    import pyarrow as pa
+
     try:
-        head = codecs.getincrementaldecoder("utf-8")().decode(data[:_HEAD], final=len(data) <= _HEAD)
-    except UnicodeDecodeError:
-        return None
-    if len(data) > _HEAD and len(head[: _HEAD // 2].splitlines()) < 3:
-        return None
-    delim = detect_delimiter(_first_line(head))
-    header = _header_cells(head, delim)
-    try:
-        cols = _check_header(header, name)
-    except CleaningError:
-        return None
-    df = _read_arrow(_without_trailing_breaks(data), delim, header, dictionary)
+        f = pa.OSFile(str(path))
+    except OSError:
+        return None  # the checked path names the problem
+    with f:
+        size = f.size()
+        data = f.read_at(min(size, _HEAD), 0)
+        if not data or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+            return None
+        try:
+            head = codecs.getincrementaldecoder("utf-8")().decode(data, final=size <= _HEAD)
+        except UnicodeDecodeError:
+            return None
+        if size > _HEAD and len(head[: _HEAD // 2].splitlines()) < 3:
+            return None
+        delim = detect_delimiter(_first_line(head))
+        header = _header_cells(head, delim)
+        try:
+            cols = _check_header(header, name)
+        except CleaningError:
+            return None
+        end = size  # trailing line breaks are not records: the stream stops before them
+        while end:
+            chunk = f.read_at(min(end, 1 << 16), end - min(end, 1 << 16))
+            kept = chunk.rstrip(b"\r\n")
+            end -= len(chunk) - len(kept)
+            if kept:
+                break
+        df = _read_arrow(f.get_stream(0, end), delim, header, dictionary) if end else None
     if df is None:
         return None
     out = _finish(df, cols, name)
@@ -354,6 +381,18 @@ def write_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSche
     texts had been written.
     """
     path = Path(path)
+    tmp, text = stage_validated(df, path, schema, sort_by)
+    tmp.replace(path)
+    return path, text
+
+
+def stage_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> tuple[Path, pd.DataFrame]:
+    """:func:`write_validated` up to the last step: the validated table is in a temporary file
+    beside ``path`` (returned with the validated frame), which the caller renames to ``path``
+    (``tmp.replace(path)``) or deletes. A stage that writes several tables uses it to replace
+    the old ones only when all of them are valid. On an error no temporary file is left.
+    """
+    path = Path(path)
     if not set(sort_by) <= set(df.columns):
         schema.validate(text_frame(df), lazy=True)  # the schema names the missing column
     tmp = path.with_name(path.name + ".tmp")
@@ -374,8 +413,7 @@ def write_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSche
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    tmp.replace(path)
-    return path, text
+    return tmp, text
 
 
 def _write_sorted(df: pd.DataFrame, tmp: Path, sort_by: list[str]) -> None:
@@ -385,8 +423,12 @@ def _write_sorted(df: pd.DataFrame, tmp: Path, sort_by: list[str]) -> None:
     import pyarrow as pa_arrow
     import pyarrow.parquet as pq
 
+    import pyarrow.compute as pc
+
     df = df.reset_index(drop=True)
-    order = text_frame(df[sort_by]).sort_values(sort_by, kind="stable").index.to_numpy()  # the same order as sorting df
+    keys = pa_arrow.Table.from_pandas(text_frame(df[sort_by]), preserve_index=False)
+    # the order of df.sort_values(sort_by, kind="stable"): stable, each key ascending, missing last
+    order = pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in sort_by])
     table = pa_arrow.Table.from_pandas(df, preserve_index=False).take(order).replace_schema_metadata(None)
     meta = pa_arrow.Schema.from_pandas(text_frame(df.iloc[:0]), preserve_index=False).metadata  # the dtypes of the str form
     with pq.ParquetWriter(tmp, table.schema, compression="zstd", store_schema=False) as writer:  # no Arrow schema: read as str

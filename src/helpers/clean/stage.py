@@ -7,8 +7,9 @@ Nothing is written when a file fails or a label is unknown.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -18,7 +19,7 @@ import pandas as pd
 from helpers.clean import CleaningError, events, journals, surveys
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
-from helpers.clean.io import read_table, write_table, write_validated
+from helpers.clean.io import read_table, stage_validated, write_table
 from helpers.clean.normalise import decode
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
@@ -100,48 +101,86 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def in_threads(fn: Callable[[T], R], items: list[T], sizes: list[int], threads: int | None = None) -> list[R]:
+def in_threads(fn: Callable[[T], R], items: list[T], sizes: list[int], threads: int | None = None,
+               done: Callable[[int, R], None] | None = None) -> list[R]:
     """``[fn(x) for x in items]`` run in up to ``threads`` threads (default: the CPU count), biggest first.
 
     Reading and cleaning spend most of their time in Arrow and numpy, which release the GIL, so the
     two large exports of a survey are cleaned side by side. Results come back in the order of
     ``items``, and when several items fail, the error of the first in that order is raised (as in a
-    plain loop), so messages do not depend on timing.
+    plain loop), so messages do not depend on timing. ``done(i, result)``, if given, is called as
+    soon as item ``i`` succeeds (in the thread that ran it), so that later work can start early.
     """
+    def run(i: int) -> R:
+        r = fn(items[i])
+        if done is not None:
+            done(i, r)
+        return r
+
     threads = min(len(items), threads or os.cpu_count() or 1)
     if threads <= 1:
-        return [fn(x) for x in items]
+        return [run(i) for i in range(len(items))]
     with ThreadPoolExecutor(max_workers=threads) as ex:
         order = sorted(range(len(items)), key=lambda i: -sizes[i])
-        futures = dict(zip(order, (ex.submit(fn, items[i]) for i in order)))
+        futures = dict(zip(order, (ex.submit(run, i) for i in order)))
         return [futures[i].result() for i in range(len(items))]
 
 
 def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv", threads: int | None = None) -> StageResult:
-    """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4 (files read and cleaned in threads)."""
+    """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4 (files read and cleaned in threads).
+
+    A survey's table is written (to a temporary file, validated beside it) as soon as all its
+    exports are clean, while the other exports are still being cleaned. The temporary files
+    replace the tables only when every export is clean, every label known and every table valid;
+    otherwise they are deleted and the first error (in file order, then unknown labels, then
+    tables in codebook order) is raised, as a plain loop would.
+    """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     ref = load_reference(config_dir)
     files = survey_files(raw_dir, ref, fmt)
+    schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
 
     def one(item: tuple[str, str, Path]) -> surveys.ExportResult:
         survey, lang, path = item
         rel = _rel(path, raw_dir)
         return surveys.clean_export(surveys.read_export(path, rel, ref.codebooks[survey]), ref.codebooks[survey], ref, rel, lang, salt)
 
-    results, unknown = [], []
-    for (survey, _, path), res in zip(files, in_threads(one, files, [p.stat().st_size for _, _, p in files], threads)):
-        results.append((_rel(path, raw_dir), survey, res))
-        unknown += res.unknown
-    raise_unknown(unknown, "codebooks (config/codebooks)")
-    coded = {f"core_survey__{survey}": concat_coded([r.clean for _, s, r in results if s == survey]) for survey in ref.codebooks}
-    schemas = [survey_schema(cb, ref.region_codes, ref.band_codes) for cb in ref.codebooks.values()]
-    texts = in_threads(lambda item: write_validated(item[1], processed_dir / f"{item[0]}.parquet", item[2], ["response_id"])[1],
-                       [(name, df, sch) for (name, df), sch in zip(coded.items(), schemas)], [len(df) for df in coded.values()], threads)
-    tables = dict(zip(coded, texts))  # as validated: str columns, rows in the order of the exports
-    written = [f"{name}.parquet" for name in tables]
+    def stage_table(survey: str, parts: list[surveys.ExportResult]) -> tuple[Path, pd.DataFrame] | None:
+        if any(r.unknown for r in parts):
+            return None  # the run stops on the unknown labels: nothing to write
+        path = processed_dir / f"core_survey__{survey}.parquet"
+        return stage_validated(concat_coded([r.clean for r in parts]), path, schemas[survey], ["response_id"])
+
+    by_survey = {survey: [i for i, f in enumerate(files) if f[0] == survey] for survey in ref.codebooks}
+    cleaned: dict[int, surveys.ExportResult] = {}
+    staged: dict[str, Future] = {}
+    lock = threading.Lock()
+    with ThreadPoolExecutor(max_workers=min(len(files), threads or os.cpu_count() or 1)) as writers:
+
+        def done(i: int, res: surveys.ExportResult) -> None:  # the survey's last export: write its table
+            survey = files[i][0]
+            with lock:
+                cleaned[i] = res
+                complete = all(j in cleaned for j in by_survey[survey])
+            if complete:
+                staged[survey] = writers.submit(stage_table, survey, [cleaned[j] for j in by_survey[survey]])
+
+        try:
+            exports = in_threads(one, files, [p.stat().st_size for _, _, p in files], threads, done)
+            raise_unknown([u for r in exports for u in r.unknown], "codebooks (config/codebooks)")
+            written = {survey: staged[survey].result() for survey in ref.codebooks}
+        except BaseException:
+            for f in staged.values():  # wait for the writes under way, then delete what they wrote
+                if f.exception() is None and f.result() is not None:
+                    f.result()[0].unlink(missing_ok=True)
+            raise
+    for survey, (tmp, _) in written.items():
+        tmp.replace(processed_dir / f"core_survey__{survey}.parquet")
+    tables = {f"core_survey__{survey}": text for survey, (_, text) in written.items()}  # as validated: str columns, rows in the order of the exports
+    results = [(_rel(path, raw_dir), survey, res) for (survey, _, path), res in zip(files, exports)]
     acc, rejected = _finish([(rel, r) for rel, _, r in results], raw_dir, processed_dir, SURVEY_PREFIXES, tables)
     fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)
-    return StageResult(tables, acc, rejected, fixes, written)
+    return StageResult(tables, acc, rejected, fixes, [f"{name}.parquet" for name in tables])
 
 
 def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, period) -> StageResult:
