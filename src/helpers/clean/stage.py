@@ -145,25 +145,24 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
         rel = _rel(path, raw_dir)
         return surveys.clean_export(surveys.read_export(path, rel, ref.codebooks[survey]), ref.codebooks[survey], ref, rel, lang, salt)
 
-    def stage_table(survey: str, parts: list[surveys.ExportResult]) -> tuple[Path, pd.DataFrame] | None:
-        if any(r.unknown for r in parts):
-            return None  # the run stops on the unknown labels: nothing to write
-        path = processed_dir / f"core_survey__{survey}.parquet"
-        return stage_validated(concat_coded([r.clean for r in parts]), path, schemas[survey], ["response_id"])
-
+    targets = {survey: processed_dir / f"core_survey__{survey}.parquet" for survey in ref.codebooks}
     by_survey = {survey: [i for i, f in enumerate(files) if f[0] == survey] for survey in ref.codebooks}
     cleaned: dict[int, surveys.ExportResult] = {}
     staged: dict[str, Future] = {}
     lock = threading.Lock()
+
+    def write(survey: str, parts: list[surveys.ExportResult]) -> tuple[Path, pd.DataFrame]:
+        return stage_validated(concat_coded([r.clean for r in parts]), targets[survey], schemas[survey], ["response_id"])
+
     with ThreadPoolExecutor(max_workers=min(len(files), threads or os.cpu_count() or 1)) as writers:
 
         def done(i: int, res: surveys.ExportResult) -> None:  # the survey's last export: write its table
             survey = files[i][0]
             with lock:
                 cleaned[i] = res
-                complete = all(j in cleaned for j in by_survey[survey])
-            if complete:
-                staged[survey] = writers.submit(stage_table, survey, [cleaned[j] for j in by_survey[survey]])
+                parts = [cleaned[j] for j in by_survey[survey] if j in cleaned]
+            if len(parts) == len(by_survey[survey]) and not any(r.unknown for r in parts):  # unknown labels stop the run
+                staged[survey] = writers.submit(write, survey, parts)
 
         try:
             exports = in_threads(one, files, [p.stat().st_size for _, _, p in files], threads, done)
@@ -171,15 +170,15 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
             written = {survey: staged[survey].result() for survey in ref.codebooks}
         except BaseException:
             for f in staged.values():  # wait for the writes under way, then delete what they wrote
-                if f.exception() is None and f.result() is not None:
+                if f.exception() is None:
                     f.result()[0].unlink(missing_ok=True)
             raise
     for survey, (tmp, _) in written.items():
-        tmp.replace(processed_dir / f"core_survey__{survey}.parquet")
-    tables = {f"core_survey__{survey}": text for survey, (_, text) in written.items()}  # as validated: str columns, rows in the order of the exports
-    results = [(_rel(path, raw_dir), survey, res) for (survey, _, path), res in zip(files, exports)]
-    acc, rejected = _finish([(rel, r) for rel, _, r in results], raw_dir, processed_dir, SURVEY_PREFIXES, tables)
-    fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)
+        tmp.replace(targets[survey])
+    tables = {targets[survey].stem: text for survey, (_, text) in written.items()}  # as validated: str columns, rows in the order of the exports
+    per_file = [(_rel(path, raw_dir), res) for (_, _, path), res in zip(files, exports)]
+    acc, rejected = _finish(per_file, raw_dir, processed_dir, SURVEY_PREFIXES, tables)
+    fixes = pd.concat([r.region_fixes for _, r in per_file], ignore_index=True)
     return StageResult(tables, acc, rejected, fixes, [f"{name}.parquet" for name in tables])
 
 
