@@ -64,3 +64,11 @@ def test__extract_regions__several_in_one_cell():
 def test__band_of__edges():
     bands = [{"code": "17-22", "min": 17, "max": 22}, {"code": "23-27", "min": 23, "max": 27}]
     assert band_of(pd.Series([17, 22, 23], dtype="Int64"), bands).tolist() == ["17-22", "17-22", "23-27"]
+
+
+def test__band_of__categorical_same_values():
+    bands = [{"code": "17-22", "min": 17, "max": 22}, {"code": "23-27", "min": 23, "max": 27}]
+    age = pd.Series([17, None, 30, 23, 5], dtype="Int64", index=[4, 3, 2, 1, 0])
+    coded = band_of(age, bands, categorical=True)
+    assert coded.cat.categories.tolist() == ["17-22", "23-27"] and coded.index.tolist() == [4, 3, 2, 1, 0]
+    pd.testing.assert_series_equal(coded.astype("str"), band_of(age, bands))

@@ -345,15 +345,30 @@ def test__test_rows__pooled_lookup_equals_per_column_test():
 
 
 def test__respondent_ids__same_as_hashing_every_row_key():
-    from helpers.clean.surveys import _respondent_ids
+    from helpers.clean.surveys import _respondent_ids, mail_groups
 
     email = pd.Series(["a@x.kz", None, "b@x.kz", "a@x.kz", None], dtype="str")
     response_id = pd.Series([f"population-ru-{i}" for i in range(2, 7)], dtype="str", index=range(10, 15))
-    code, uniques = pd.factorize(email)
-    got = _respondent_ids(code, uniques, response_id, "salt")
+    code, mail_hash = mail_groups(email, "salt")
+    assert code.tolist() == pd.factorize(email)[0].tolist() == [0, -1, 1, 0, -1]
+    got = _respondent_ids(code, mail_hash, response_id, "salt")
     key = ("response:" + response_id).where(email.set_axis(response_id.index).isna(), "email:" + email.set_axis(response_id.index).fillna(""))
     pd.testing.assert_series_equal(got, pseudonymise(key, "salt", normalised=True), check_names=False)
     assert got.iloc[0] == got.iloc[3] and got.nunique() == 4
+
+
+def test__mail_groups__same_codes_as_factorising_the_texts_even_if_hashes_collide(monkeypatch):
+    from helpers.clean import surveys
+
+    email = pd.Series([f"m{i % 7}@x.kz" if i % 5 else None for i in range(60)], dtype="str")
+    want = pd.factorize(email)[0].tolist()
+    assert surveys.mail_groups(email, "salt")[0].tolist() == want
+    # every e-mail gets the same hash: the grouping falls back to the texts
+    monkeypatch.setattr(surveys, "key_hashes", lambda values, salt: np.zeros(len(values), dtype=np.uint64))
+    assert surveys.mail_groups(email, "salt")[0].tolist() == want
+    # two e-mails (m1, m2) share a hash, the rest do not
+    monkeypatch.setattr(surveys, "key_hashes", lambda values, salt: np.array([7 if v in ("email:m1@x.kz", "email:m2@x.kz") else hash(v) % 1000 + 10 for v in values], dtype=np.uint64))
+    assert surveys.mail_groups(email, "salt")[0].tolist() == want
 
 
 def test__used_columns__question_parts_and_errors(tmp_path):
@@ -401,7 +416,7 @@ class TestCodedColumns:
         assert isinstance(got["r"].dtype, pd.CategoricalDtype) and got["r"].cat.categories.tolist() == ["ALA", "AST", "KAR"]
         assert got["r"].astype(object).where(got["r"].notna(), None).tolist() == ["ALA", None, "KAR", "ALA"] and got["n"].tolist() == [1, 2, 3, 4]
 
-    def test__write_validated__categorical_written_and_read_as_text(self, tmp_path):
+    def test__write_table__categorical_written_and_read_as_text(self, tmp_path):
         import pandera.pandas as pa
 
         df = pd.DataFrame({"k": pd.array(["b10", "b2", "a1", "b1"], dtype="str"),
@@ -410,15 +425,14 @@ class TestCodedColumns:
                            "t": pd.to_datetime(["2021-05-01 10:00:01"] * 4).astype("datetime64[us]")}, index=[9, 8, 7, 6])
         schema = pa.DataFrameSchema({"k": pa.Column("str", unique=True), "v": pa.Column("str", pa.Check.isin(["x", "y"]), nullable=True),
                                      "age": pa.Column("Int64", nullable=True), "t": pa.Column("datetime64[us]")}, strict=True)
-        path, text = io.write_validated(df, tmp_path / "t.parquet", schema, ["k"])
-        pd.testing.assert_frame_equal(text, io.text_frame(df))
+        path = io.write_table(df, tmp_path / "t.parquet", schema, ["k"])
         want = io.text_frame(df).sort_values(["k"], kind="stable").reset_index(drop=True)
         pd.testing.assert_frame_equal(pd.read_parquet(path), want)  # str, Int64 and datetime64[us] as if the texts were written
         with pytest.raises(Exception, match="isin"):  # the schema checks the texts the codes stand for
             io.write_table(df.assign(v=pd.Categorical(["x", "z", "y", "x"])), tmp_path / "u.parquet", schema, ["k"])
         assert not (tmp_path / "u.parquet").exists() and not (tmp_path / "u.parquet.tmp").exists()
 
-    def test__write_validated__order_of_sort_values_on_several_keys_with_missing(self, tmp_path):
+    def test__write_table__order_of_sort_values_on_several_keys_with_missing(self, tmp_path):
         import pandera.pandas as pa
 
         rng = np.random.default_rng(3)
@@ -429,9 +443,46 @@ class TestCodedColumns:
                            "i": np.arange(n)}, index=np.arange(n)[::-1])
         schema = pa.DataFrameSchema({c: pa.Column(t, nullable=True) for c, t in [("e", "str"), ("r", "Int64"), ("v", "str"), ("i", "int64")]})
         for keys in (["e", "r"], ["v", "e"], ["r"]):
-            path, _ = io.write_validated(df, tmp_path / "t.parquet", schema, keys)
+            path = io.write_table(df, tmp_path / "t.parquet", schema, keys)
             want = io.text_frame(df).sort_values(keys, kind="stable").reset_index(drop=True)
             pd.testing.assert_frame_equal(pd.read_parquet(path), want)
+
+    def test__validate_coded__same_verdict_and_report_as_validating_the_texts(self):
+        import pandera.pandas as pa
+
+        schema = pa.DataFrameSchema({
+            "k": pa.Column("str", unique=True),
+            "v": pa.Column("str", pa.Check.isin(["x", "y"]), nullable=True),
+            "w": pa.Column("str", [pa.Check.str_matches(r"^[a-z]$"), pa.Check.str_length(1, 1)]),
+            "u": pa.Column("str", unique=True),
+        }, strict=True)
+        ok = pd.DataFrame({"k": pd.array(["a", "b", "c", "d"], dtype="str"),
+                           "v": pd.Categorical(["x", None, "y", "x"], categories=["y", "x", "never used: not checked"]),
+                           "w": pd.Categorical(["q", "q", "r", "q"]),
+                           "u": pd.Categorical(["a", "b", "c", "d"])})
+        io.validate_coded(ok, schema)
+        schema.validate(io.text_frame(ok), lazy=True)
+        bad_cases = {
+            "v": ok.assign(v=pd.Categorical(["x", "z", "y", "x"])),  # a value not allowed, row 1
+            "w": ok.assign(w=pd.Categorical(["q", None, "r", "q"])),  # NA in a column that may not have it
+            "u": ok.assign(u=pd.Categorical(["a", "b", "a", "d"])),  # unique: checked on the rows, not the values
+            "k": ok.assign(k=pd.array(["a", "b", "b", "d"], dtype="str")),  # in order, but not increasing
+        }
+        for col, bad in bad_cases.items():
+            with pytest.raises(pa.errors.SchemaErrors) as want:
+                schema.validate(io.text_frame(bad), lazy=True)
+            with pytest.raises(pa.errors.SchemaErrors) as got:
+                io.validate_coded(bad, schema)
+            assert got.value.failure_cases.equals(want.value.failure_cases), col
+            assert col in set(got.value.failure_cases["column"])
+        with pytest.raises(pa.errors.SchemaErrors, match="unique"):  # a key out of order is checked by pandera
+            io.validate_coded(ok.assign(k=pd.array(["b", "a", "b", "d"], dtype="str")), schema)
+        io.validate_coded(ok.assign(k=pd.array(["b", "a", "c", "d"], dtype="str")), schema)
+        with pytest.raises(pa.errors.SchemaErrors, match="extra"):  # strict: a column the schema does not name
+            io.validate_coded(ok.assign(extra=pd.Categorical(["x"] * 4)), schema)
+        with pytest.raises(pa.errors.SchemaErrors, match="column 'w' not in dataframe"):
+            io.validate_coded(ok.drop(columns="w"), schema)
+        io.validate_coded(ok.iloc[:0], schema)
 
     def test__clean_export__categorical_and_text_input_agree(self):
         from helpers import paths

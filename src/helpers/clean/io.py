@@ -366,54 +366,124 @@ def write_table(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, 
     The schema does not coerce, so validation and writing are independent: the parquet file is
     written (to a temporary name) while pandera validates in a second thread, and it replaces
     ``path`` only when validation passes. A validation error wins over a writing error.
-    Categorical columns are validated and written as the texts they stand for (see :func:`write_validated`).
-    """
-    return write_validated(df, path, schema, sort_by)[0]
 
-
-def write_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> tuple[Path, pd.DataFrame]:
-    """:func:`write_table`, also returning the frame that was validated (:func:`text_frame` of ``df``, rows as given).
-
-    Categorical columns (answer codes) are checked as ``str`` and written as Arrow dictionaries:
-    sorting moves their integer codes, and the parquet writer uses their categories as its
-    dictionary instead of hashing a million texts again. The file records the ``str`` form
-    (pandas metadata of the text frame, no Arrow schema), so it reads back exactly as if the
-    texts had been written.
+    Categorical columns (answer codes) are checked as the texts they stand for
+    (:func:`validate_coded`) and written as Arrow dictionaries: sorting moves their integer
+    codes, and the parquet writer uses their categories as its dictionary instead of hashing a
+    million texts again. The file records the ``str`` form (pandas metadata of the text frame,
+    no Arrow schema), so it reads back exactly as if the texts had been written.
     """
     path = Path(path)
-    tmp, text = stage_validated(df, path, schema, sort_by)
-    tmp.replace(path)
-    return path, text
+    stage_validated(df, path, schema, sort_by).replace(path)
+    return path
 
 
-def stage_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> tuple[Path, pd.DataFrame]:
-    """:func:`write_validated` up to the last step: the validated table is in a temporary file
-    beside ``path`` (returned with the validated frame), which the caller renames to ``path``
-    (``tmp.replace(path)``) or deletes. A stage that writes several tables uses it to replace
-    the old ones only when all of them are valid. On an error no temporary file is left.
+def stage_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> Path:
+    """:func:`write_table` up to the last step: the validated table is in a temporary file beside
+    ``path`` (returned), which the caller renames to ``path`` (``tmp.replace(path)``) or deletes.
+    A stage that writes several tables uses it to replace the old ones only when all of them are
+    valid. On an error no temporary file is left.
     """
     path = Path(path)
     if not set(sort_by) <= set(df.columns):
-        schema.validate(text_frame(df), lazy=True)  # the schema names the missing column
+        validate_coded(df, schema)  # the schema names the missing column
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-
-    def check() -> pd.DataFrame:
-        text = text_frame(df)
-        schema.validate(text, lazy=True)
-        return text
-
     with ThreadPoolExecutor(max_workers=1) as ex:
-        validated = ex.submit(check)
+        validated = ex.submit(validate_coded, df, schema)
         try:
             try:
                 _write_sorted(df, tmp, sort_by)
             finally:
-                text = validated.result()  # a validation error wins over a writing error
+                validated.result()  # a validation error wins over a writing error
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    return tmp, text
+    return tmp
+
+
+#: pandera's built-in checks that test each value on its own: a column passes them exactly when
+#: each of its distinct values does
+_ELEMENT_WISE = frozenset({
+    "isin", "notin", "str_matches", "str_contains", "str_startswith", "str_endswith", "str_length", "in_range",
+    "equal_to", "not_equal_to", "greater_than", "greater_than_or_equal_to", "less_than", "less_than_or_equal_to",
+})
+
+
+def validate_coded(df: pd.DataFrame, schema: pa.DataFrameSchema) -> None:
+    """``schema.validate(text_frame(df), lazy=True)`` without building a million texts per categorical column.
+
+    A categorical column whose schema has only element-wise checks (``isin``, ``str_matches`` …,
+    not ``unique``) passes exactly when each distinct value in it does, NA included: those
+    columns are checked on one row per value present (the categories nobody has are not
+    values). A ``unique`` text column whose values increase from row to row is unique (one
+    comparison of neighbours instead of hashing). The other columns and checks run as usual.
+    When anything fails, the whole text frame is validated, so the error is pandera's usual
+    report with the failing rows.
+    """
+    coded = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype) and c in schema.columns
+             and _by_value(schema.columns[c])]
+    if schema.checks or schema.unique or schema.index is not None:
+        schema.validate(text_frame(df), lazy=True)
+        return
+    # a key column in ascending order (the tables are built in key order): unique exactly when each
+    # value is greater than the one before, checked in one pass instead of hashing a million texts
+    ordered = [c for c in df.columns if c in schema.columns and schema.columns[c].unique and c not in coded
+               and pd.api.types.is_string_dtype(df[c].dtype) and _increasing(df[c])]
+    plain = schema.update_columns({c: {"unique": False} for c in ordered}) if ordered else schema
+    try:
+        plain.remove_columns(coded).validate(text_frame(df.drop(columns=coded)), lazy=True)
+        if coded:
+            plain.select_columns(coded).validate(_values_present(df[coded]), lazy=True)
+    except pa.errors.SchemaErrors:
+        schema.validate(text_frame(df), lazy=True)  # the report with rows (raises: the same values fail)
+        raise
+
+
+def _increasing(s: pd.Series) -> bool:
+    """Whether a text column has no NA and each value is greater than the one before (so no two are equal)."""
+    import pyarrow as pa_arrow
+
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return False
+    try:
+        a = pa_arrow.array(s.array)
+    except (pa_arrow.ArrowInvalid, pa_arrow.ArrowTypeError, TypeError):
+        return False
+    return _in_order(a, strict=True)
+
+
+def _in_order(a: pyarrow.Array | pyarrow.ChunkedArray, strict: bool) -> bool:
+    """No missing value, and each value ≥ (``strict``: >) the one before, in Arrow's order (of the UTF-8 bytes for text)."""
+    import pyarrow.compute as pc
+
+    if a.null_count:
+        return False
+    before = pc.less if strict else pc.less_equal
+    return len(a) < 2 or bool(pc.all(before(a.slice(0, len(a) - 1), a.slice(1))).as_py())
+
+
+def _by_value(col: pa.Column) -> bool:
+    return not col.unique and not col.coerce and not col.regex and all(c.name in _ELEMENT_WISE for c in col.checks)
+
+
+def _values_present(df: pd.DataFrame) -> pd.DataFrame:
+    """Each categorical column's values present (NA if present), as ``str``, padded to one length
+    by repeating the first value (a repeated value passes or fails as it does once)."""
+    cols = {}
+    for c in df.columns:
+        codes = df[c].cat.codes.to_numpy()
+        seen = np.bincount(codes.astype(np.int64) + 1, minlength=len(df[c].cat.categories) + 1) > 0
+        values = list(df[c].cat.categories[seen[1:]]) + ([None] if seen[0] else [])
+        cols[c] = values
+    n = max((len(v) for v in cols.values()), default=0)
+    return pd.DataFrame({c: pd.array(v + v[:1] * (n - len(v)), dtype="str") for c, v in cols.items()}, index=pd.RangeIndex(n))
+
+
+def _ascending(keys: pyarrow.Table) -> bool:
+    """Whether the rows are in sorted order already (one key, no missing values, never decreasing):
+    then a stable sort leaves them as they are (the survey tables come cleaned in key order)."""
+    return keys.num_rows < 2 or (keys.num_columns == 1 and _in_order(keys.column(0), strict=False))
 
 
 def _write_sorted(df: pd.DataFrame, tmp: Path, sort_by: list[str]) -> None:
@@ -427,9 +497,10 @@ def _write_sorted(df: pd.DataFrame, tmp: Path, sort_by: list[str]) -> None:
 
     df = df.reset_index(drop=True)
     keys = pa_arrow.Table.from_pandas(text_frame(df[sort_by]), preserve_index=False)
-    # the order of df.sort_values(sort_by, kind="stable"): stable, each key ascending, missing last
-    order = pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in sort_by])
-    table = pa_arrow.Table.from_pandas(df, preserve_index=False).take(order).replace_schema_metadata(None)
+    table = pa_arrow.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+    if not _ascending(keys):
+        # the order of df.sort_values(sort_by, kind="stable"): stable, each key ascending, missing last
+        table = table.take(pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in sort_by]))
     meta = pa_arrow.Schema.from_pandas(text_frame(df.iloc[:0]), preserve_index=False).metadata  # the dtypes of the str form
     with pq.ParquetWriter(tmp, table.schema, compression="zstd", store_schema=False) as writer:  # no Arrow schema: read as str
         writer.write_table(table)

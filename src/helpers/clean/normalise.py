@@ -549,8 +549,8 @@ def extract_regions(s: pd.Series, lookup: Mapping[str, str]) -> pd.Series:
     return joined.where(joined.ne("")).astype("str")
 
 
-def band_of(age: pd.Series, bands: list[Mapping]) -> pd.Series:
-    """Age → band code of ``config/age_bands.yaml``.
+def band_of(age: pd.Series, bands: list[Mapping], categorical: bool = False) -> pd.Series:
+    """Age → band code of ``config/age_bands.yaml`` (``categorical``: as a categorical of the band codes).
 
     >>> band_of(pd.Series([16, 17, 60, None], dtype="Int64"), [{"code": "13-16", "min": 13, "max": 16}, {"code": "17-22", "min": 17, "max": 22}, {"code": "59+", "min": 59, "max": 100}]).tolist()
     ['13-16', '17-22', '59+', nan]
@@ -558,4 +558,6 @@ def band_of(age: pd.Series, bands: list[Mapping]) -> pd.Series:
     edges = [b["min"] for b in bands] + [bands[-1]["max"] + 1]
     cut = pd.cut(age.astype("float64"), bins=edges, right=False, labels=[b["code"] for b in bands])
     labels = pd.array([b["code"] for b in bands], dtype="str")  # the codes of the bins, taken by bin number (-1: NA)
+    if categorical:
+        return pd.Series(pd.Categorical.from_codes(np.asarray(cut.cat.codes), categories=pd.Index(labels)), index=age.index)
     return pd.Series(labels.take(np.asarray(cut.cat.codes), allow_fill=True), index=age.index)

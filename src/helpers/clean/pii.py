@@ -88,16 +88,29 @@ def hash_key(salt: str) -> str:
 def _ids(uniques, salt: str) -> pa.Array:
     """``p`` + 12 lower-case base32 characters (the top 60 bits) of the keyed 64-bit hash of each value.
 
-    The hash is ``pandas.util.hash_array(values, hash_key=hash_key(salt), categorize=False)``:
-    SipHash-2-4 of the value's UTF-8 bytes under the key, then pandas' fixed bijective bit mixing
-    (so distinct hashes stay distinct). It runs in C over the whole array; base32 is done in numpy.
-    A test recomputes ids with an independent pure-Python SipHash.
+    The hash is :func:`key_hashes`; a test recomputes ids with an independent pure-Python SipHash.
     """
-    values = np.asarray([str(u) for u in uniques] if not isinstance(uniques, pd.Series) else uniques.astype("str").to_numpy(dtype=object), dtype=object)
-    n, width = len(values), ID_LENGTH + 1
+    values = pd.Series([str(u) for u in uniques] if not isinstance(uniques, pd.Series) else uniques, dtype="str")
+    return ids_of_hashes(key_hashes(values, salt))
+
+
+def key_hashes(values: pd.Series, salt: str) -> np.ndarray:
+    """The keyed 64-bit hash (``uint64``) an id is made of, of each value (texts, no NA).
+
+    ``pandas.util.hash_array(values, hash_key=hash_key(salt), categorize=False)``: SipHash-2-4 of
+    the value's UTF-8 bytes under the key, then pandas' fixed bijective bit mixing (so distinct
+    hashes stay distinct). It runs in C over the whole array.
+    """
+    if not len(values):
+        return np.zeros(0, dtype=np.uint64)
+    return pd.util.hash_array(values.astype("str").to_numpy(dtype=object), encoding="utf8", hash_key=hash_key(salt), categorize=False)
+
+
+def ids_of_hashes(head: np.ndarray) -> pa.Array:
+    """The ids (``p`` + 12 base32 characters of the top 60 bits) of :func:`key_hashes` results, built in numpy."""
+    n, width = len(head), ID_LENGTH + 1
     if not n:
         return pa.array([], type=pa.large_string())
-    head = pd.util.hash_array(values, encoding="utf8", hash_key=hash_key(salt), categorize=False)
     text = np.empty((n, width), dtype=np.uint8)
     text[:, 0] = ord("p")
     for j in range(ID_LENGTH):  # 5 bits per character, from the top

@@ -33,7 +33,11 @@ REGISTER = "report_2021/events_register.csv"
 
 @dataclass
 class StageResult:
-    """What a cleaning stage did: the tables it wrote, the accounting, the rejected rows, fixes."""
+    """What a cleaning stage did: the tables it wrote, the accounting, the rejected rows, fixes.
+
+    ``tables`` hold the rows as written; in the survey tables the answer codes and provenance
+    texts are categorical (:func:`helpers.clean.io.text_frame` gives the ``str`` form of the file).
+    """
 
     tables: dict[str, pd.DataFrame]
     accounting: pd.DataFrame
@@ -152,7 +156,10 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     lock = threading.Lock()
 
     def write(survey: str, parts: list[surveys.ExportResult]) -> tuple[Path, pd.DataFrame]:
-        return stage_validated(concat_coded([r.clean for r in parts]), targets[survey], schemas[survey], ["response_id"])
+        # each export's rows come in key order, and the ru and kk ids do not interleave: parts in
+        # the order of their first id make the table's order (the writer checks, and sorts if not)
+        table = concat_coded([r.clean for r in sorted(parts, key=lambda r: r.clean["response_id"].min() if len(r.clean) else "")])
+        return stage_validated(table, targets[survey], schemas[survey], ["response_id"]), table
 
     with ThreadPoolExecutor(max_workers=min(len(files), threads or os.cpu_count() or 1)) as writers:
 
@@ -175,7 +182,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
             raise
     for survey, (tmp, _) in written.items():
         tmp.replace(targets[survey])
-    tables = {targets[survey].stem: text for survey, (_, text) in written.items()}  # as validated: str columns, rows in the order of the exports
+    tables = {targets[survey].stem: table for survey, (_, table) in written.items()}  # rows in key order, answer codes categorical
     per_file = [(_rel(path, raw_dir), res) for (_, _, path), res in zip(files, exports)]
     acc, rejected = _finish(per_file, raw_dir, processed_dir, SURVEY_PREFIXES, tables)
     fixes = pd.concat([r.region_fixes for _, r in per_file], ignore_index=True)

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from helpers.clean import CleaningError
 from helpers.clean.accounting import account, reject
 from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, option_codes, unknown_list
 from helpers.clean.io import read_table
 from helpers.clean.normalise import answered, band_of, clean_text, map_regions, match_key, parse_dates, to_number
-from helpers.clean.pii import mask_text, pseudonymise
+from helpers.clean.pii import ids_of_hashes, key_hashes, mask_text
 from helpers.clean.reference import Reference
 
 #: the explicit row rules, in the order they are applied (a row gets the first that applies).
@@ -42,7 +43,8 @@ DUPLICATE_WINDOW = pd.Timedelta(hours=24)
 
 @dataclass
 class ExportResult:
-    """What cleaning one export gives: the clean rows, the rejected rows, accounting, unknown labels.
+    """What cleaning one export gives: the clean rows (in key order, ``response_id``), the rejected
+    rows, accounting, unknown labels.
 
     In ``clean`` the answer codes and the provenance texts are categorical (small integers for a
     million rows); :func:`helpers.clean.io.text_frame` gives the ``str`` form the schema describes.
@@ -177,20 +179,42 @@ def _row_reason(mask: pd.Series, prefix: str, rows: pd.Series, suffix: str) -> p
     return pd.Series(out, index=mask.index, dtype=object)
 
 
-def _respondent_ids(mail_code: np.ndarray, mail_uniques, response_id: pd.Series, salt: str) -> pd.Series:
-    """Pseudonymous respondent ids: of ``email:<match key>`` where the row has an e-mail, else of
-    ``response:<response id>``. Each distinct e-mail is hashed once (``mail_code`` / ``mail_uniques``
-    are the factorised match keys, NA → -1); the keys are match keys already (``normalised=True``).
+def mail_groups(email: pd.Series, salt: str) -> tuple[np.ndarray, np.ndarray]:
+    """Group codes of the e-mail keys (NA → -1) and the keyed hash of each row's ``email:<key>`` (0 where NA).
+
+    The hash is the one the respondent id is made of (:func:`helpers.clean.pii.key_hashes`), so
+    each row is hashed once and the rows are grouped on 64-bit integers instead of factorising
+    half a million texts. The grouping is then checked on the texts: the rows that share a hash
+    (the repeated e-mails, few) must share the key; should two different e-mails ever share a
+    hash, the keys themselves are factorised. Either way the codes are those of
+    ``pandas.factorize(email)`` (numbered in order of first appearance).
+    """
+    has = email.notna().to_numpy()
+    keys = email[has]
+    h = np.zeros(len(email), dtype=np.uint64)
+    h[has] = key_hashes(keys.radd("email:"), salt)
+    codes, uniques = pd.factorize(h[has])
+    is_first = np.ones(len(codes), dtype=bool)  # codes are numbered in order of first appearance
+    is_first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+    again = np.flatnonzero(~is_first)
+    first = np.flatnonzero(is_first)[codes[again]]
+    if len(again) and not (keys.iloc[again].to_numpy() == keys.iloc[first].to_numpy()).all():
+        codes, _ = pd.factorize(keys)  # a hash shared by two e-mails: group on the texts
+    out = np.full(len(email), -1, dtype=np.int64)
+    out[has] = codes
+    return out, h
+
+
+def _respondent_ids(mail_code: np.ndarray, mail_hash: np.ndarray, response_id: pd.Series, salt: str) -> pd.Series:
+    """Pseudonymous respondent ids: of ``email:<match key>`` where the row has an e-mail
+    (``mail_code`` ≥ 0; its hash from :func:`mail_groups`), else of ``response:<response id>``.
+    The same ids as ``pseudonymise`` of those keys (``normalised=True``: they are match keys already).
     """
     has = mail_code >= 0
-    by_mail = pseudonymise(pd.Series(mail_uniques, dtype="str").radd("email:"), salt, normalised=True)
-    by_response = pseudonymise(response_id[~has].radd("response:"), salt, normalised=True)
-    pool = pd.concat([by_mail, by_response], ignore_index=True)
-    pos = np.where(has, mail_code, 0)
-    pos[~has] = len(by_mail) + np.arange(int((~has).sum()))
-    out = pool.take(pos)
-    out.index = response_id.index
-    return out
+    h = mail_hash.copy()
+    h[~has] = key_hashes(response_id[~has].radd("response:"), salt)
+    ids = ids_of_hashes(h).to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get)
+    return pd.Series(ids.array, index=response_id.index, dtype="str")
 
 
 def read_export(path: str | Path, name: str, cb: dict) -> pd.DataFrame:
@@ -282,7 +306,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
 
     # duplicates among the rows still in: same e-mail → keep the earliest submission
     live = ~done
-    mail_code, mail_uniques = pd.factorize(email)  # grouping on integer codes, not on the e-mail texts (NA → -1)
+    mail_code, mail_hash = mail_groups(email, salt)  # grouping on integer codes, not on the e-mail texts (NA → -1)
     order = pd.DataFrame({"ts": ts, "row": raw["source_row"], "email": mail_code})[live].sort_values(["ts", "row"])
     has_mail = order["email"].ge(0)
     first_row = order[has_mail].groupby("email")["row"].transform("first")
@@ -306,26 +330,29 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
     _rule(dup_sub, "duplicate_submission", _row_reason(dup_sub, "identical answers to row ", kept_sub, " within 24 h (earliest kept)"))
 
     keep = ~done
-    kept = keep.to_numpy(dtype=bool)
-    source_row = raw["source_row"][keep].astype("int64")
-    response_id = survey + "-" + lang + "-" + source_row.astype("str")
+    pos = np.flatnonzero(keep.to_numpy(dtype=bool))  # the rows kept, then put in the table's key order:
+    rows = raw["source_row"].to_numpy(dtype="int64")[pos]
+    ids = pd.Series(rows, dtype="int64").astype("str").radd(f"{survey}-{lang}-")
+    order = ids.argsort(kind="stable").to_numpy()  # response_id as text: row 10 before row 2
+    pos, index = pos[order], pd.RangeIndex(len(pos))
+    response_id = pd.Series(ids.array.take(order), index=index)
     clean = pd.DataFrame(
         {
             "response_id": response_id,
-            "respondent_id": _respondent_ids(mail_code[kept], mail_uniques, response_id, salt),
-            "survey": _repeat(survey, source_row.index),
-            "form_lang": _repeat(lang, source_row.index),
-            "source_file": _repeat(source_file, source_row.index),
-            "source_row": source_row,
-            "submitted_at": ts[keep],
+            "respondent_id": _respondent_ids(mail_code[pos], mail_hash[pos], response_id, salt),
+            "survey": _repeat(survey, index),
+            "form_lang": _repeat(lang, index),
+            "source_file": _repeat(source_file, index),
+            "source_row": pd.Series(rows[order], index=index),
+            "submitted_at": ts.iloc[pos].set_axis(index),
         }
     )
-    clean = pd.concat([clean, out.loc[keep]], axis=1)  # answer codes stay categorical (see helpers.clean.io.write_table)
+    clean = pd.concat([clean, out.iloc[pos].set_axis(index)], axis=1)  # answer codes stay categorical (see helpers.clean.io.write_table)
     if "age" in clean:
-        clean.insert(clean.columns.get_loc("age") + 1, "age_band", band_of(clean["age"], ref.age_bands["bands"]))
+        clean.insert(clean.columns.get_loc("age") + 1, "age_band", band_of(clean["age"], ref.age_bands["bands"], categorical=True))
     else:
         clean["age_band"] = pd.Series(pd.NA, index=clean.index, dtype="str")
     rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else reject(raw, pd.Series(False, index=raw.index), "", "")
     rejected["value"] = mask_text(rejected["value"])
     fixes = pd.concat(region_fixes, ignore_index=True) if region_fixes else pd.DataFrame(columns=["source_file", "value", "region"])
-    return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, n, int(keep.sum()), rejected), unknown, fixes)
+    return ExportResult(clean, rejected, account(source_file, n, len(clean), rejected), unknown, fixes)
