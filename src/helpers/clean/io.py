@@ -374,32 +374,60 @@ def write_table(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, 
     no Arrow schema), so it reads back exactly as if the texts had been written.
     """
     path = Path(path)
-    stage_validated(df, path, schema, sort_by).replace(path)
+    stage_validated(df, path, schema, sort_by)[0].replace(path)
     return path
 
 
-def stage_validated(df: pd.DataFrame, path: str | Path, schema: pa.DataFrameSchema, sort_by: list[str]) -> Path:
+def stage_validated(df: pd.DataFrame | list[pd.DataFrame], path: str | Path, schema: pa.DataFrameSchema,
+                    sort_by: list[str]) -> tuple[Path, pd.DataFrame]:
     """:func:`write_table` up to the last step: the validated table is in a temporary file beside
-    ``path`` (returned), which the caller renames to ``path`` (``tmp.replace(path)``) or deletes.
-    A stage that writes several tables uses it to replace the old ones only when all of them are
-    valid. On an error no temporary file is left.
+    ``path``, which the caller renames to ``path`` (``tmp.replace(path)``) or deletes. A stage
+    that writes several tables uses it to replace the old ones only when all of them are valid.
+    On an error no temporary file is left. Returns the temporary file and the table.
+
+    ``df`` may be given in parts (a survey's exports), as a list: the table is their
+    :func:`concat_coded`, built and validated in the second thread while the parts are written
+    (they go to the file as they are when they follow one another in key order).
     """
     path = Path(path)
-    if not set(sort_by) <= set(df.columns):
-        validate_coded(df, schema)  # the schema names the missing column
+    frames = [df] if isinstance(df, pd.DataFrame) else list(df)
+
+    def check() -> pd.DataFrame:
+        table = frames[0] if len(frames) == 1 else concat_coded(frames)
+        validate_coded(table, schema)
+        return table
+
+    if not all(set(sort_by) <= set(f.columns) for f in frames):
+        check()  # the schema names the missing column
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=1) as ex:
-        validated = ex.submit(validate_coded, df, schema)
+        validated = ex.submit(check)
         try:
             try:
-                _write_sorted(df, tmp, sort_by)
+                _write_sorted(frames, tmp, sort_by)
             finally:
-                validated.result()  # a validation error wins over a writing error
+                table = validated.result()  # a validation error wins over a writing error
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    return tmp
+    return tmp, table
+
+
+def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames, ignore_index=True)`` that keeps categorical columns categorical: where the
+    parts' categories differ (a region code found by the fuzzy match in one export only), each part
+    gets the union of the categories, in order of first appearance. Values are unchanged.
+    """
+    frames = list(frames)
+    for c in sorted({c for f in frames for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)}):
+        parts = [f[c] for f in frames if c in f]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            union = pd.Index(list(dict.fromkeys(x for p in parts for x in p.cat.categories)), dtype="str")
+            frames = [f.assign(**{c: f[c].cat.set_categories(union)}) if c in f else f for f in frames]
+        else:  # categorical in some parts only: all as text
+            frames = [f.assign(**{c: decode(f[c])}) if c in f else f for f in frames]
+    return pd.concat(frames, ignore_index=True)
 
 
 #: pandera's built-in checks that test each value on its own: a column passes them exactly when
@@ -486,8 +514,10 @@ def _ascending(keys: pyarrow.Table) -> bool:
     return keys.num_rows < 2 or (keys.num_columns == 1 and _in_order(keys.column(0), strict=False))
 
 
-def _write_sorted(df: pd.DataFrame, tmp: Path, sort_by: list[str]) -> None:
-    if not any(isinstance(t, pd.CategoricalDtype) for t in df.dtypes):
+def _write_sorted(frames: list[pd.DataFrame], tmp: Path, sort_by: list[str]) -> None:
+    """Write the rows of ``frames`` (in this order), sorted by ``sort_by``, to ``tmp``."""
+    if not any(isinstance(t, pd.CategoricalDtype) for f in frames for t in f.dtypes):
+        df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         df.sort_values(sort_by, kind="stable").reset_index(drop=True).to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
         return
     import pyarrow as pa_arrow
@@ -495,13 +525,21 @@ def _write_sorted(df: pd.DataFrame, tmp: Path, sort_by: list[str]) -> None:
 
     import pyarrow.compute as pc
 
-    df = df.reset_index(drop=True)
-    keys = pa_arrow.Table.from_pandas(text_frame(df[sort_by]), preserve_index=False)
-    table = pa_arrow.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+    def arrow(df: pd.DataFrame) -> pyarrow.Table:
+        return pa_arrow.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+
+    tables = [arrow(f) for f in frames]
+    if all(t.schema.equals(tables[0].schema) for t in tables):  # the parts as they are (their chunks), one dictionary per column
+        table = pa_arrow.concat_tables(tables).unify_dictionaries()
+        first = frames[0]
+    else:  # parts typed differently (a column categorical in one part only): as concat_coded makes them
+        first = concat_coded(frames)
+        table = arrow(first)
+    keys = pa_arrow.concat_tables([pa_arrow.Table.from_pandas(text_frame(f[sort_by]), preserve_index=False) for f in frames])
     if not _ascending(keys):
         # the order of df.sort_values(sort_by, kind="stable"): stable, each key ascending, missing last
         table = table.take(pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in sort_by]))
-    meta = pa_arrow.Schema.from_pandas(text_frame(df.iloc[:0]), preserve_index=False).metadata  # the dtypes of the str form
+    meta = pa_arrow.Schema.from_pandas(text_frame(first.iloc[:0]), preserve_index=False).metadata  # the dtypes of the str form
     # dictionary pages for the coded columns and the other texts; not for numbers and times (a distinct value per row)
     coded = [f.name for f in table.schema if not (pa_arrow.types.is_integer(f.type) or pa_arrow.types.is_timestamp(f.type))]
     with pq.ParquetWriter(tmp, table.schema, compression="zstd", store_schema=False, use_dictionary=coded) as writer:  # no Arrow schema: read as str

@@ -19,8 +19,7 @@ import pandas as pd
 from helpers.clean import CleaningError, events, journals, surveys
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
-from helpers.clean.io import read_table, stage_validated, write_table
-from helpers.clean.normalise import decode
+from helpers.clean.io import concat_coded, read_table, stage_validated, write_table  # noqa: F401 (concat_coded: part of this stage's API)
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
 
@@ -89,22 +88,6 @@ def _finish(res_list, raw_dir, processed_dir, prefixes, tables_to_write) -> tupl
     return mine, rejected[["source_file", "source_row", "rule", "reason", "column", "value"]]
 
 
-def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """``pd.concat(frames, ignore_index=True)`` that keeps categorical columns categorical: where the
-    parts' categories differ (a region code found by the fuzzy match in one export only), each part
-    gets the union of the categories, in order of first appearance. Values are unchanged.
-    """
-    frames = list(frames)
-    for c in sorted({c for f in frames for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)}):
-        parts = [f[c] for f in frames if c in f]
-        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            union = pd.Index(list(dict.fromkeys(x for p in parts for x in p.cat.categories)), dtype="str")
-            frames = [f.assign(**{c: f[c].cat.set_categories(union)}) if c in f else f for f in frames]
-        else:  # categorical in some parts only: all as text
-            frames = [f.assign(**{c: decode(f[c])}) if c in f else f for f in frames]
-    return pd.concat(frames, ignore_index=True)
-
-
 def in_threads(fn: Callable[[T], R], items: list[T], sizes: list[int], threads: int | None = None,
                done: Callable[[int, R], None] | None = None) -> list[R]:
     """``[fn(x) for x in items]`` run in up to ``threads`` threads (default: the CPU count), biggest first.
@@ -158,8 +141,8 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     def write(survey: str, parts: list[surveys.ExportResult]) -> tuple[Path, pd.DataFrame]:
         # each export's rows come in key order, and the ru and kk ids do not interleave: parts in
         # the order of their first id make the table's order (the writer checks, and sorts if not)
-        table = concat_coded([r.clean for r in sorted(parts, key=lambda r: r.clean["response_id"].min() if len(r.clean) else "")])
-        return stage_validated(table, targets[survey], schemas[survey], ["response_id"]), table
+        frames = [r.clean for r in sorted(parts, key=lambda r: r.clean["response_id"].min() if len(r.clean) else "")]
+        return stage_validated(frames, targets[survey], schemas[survey], ["response_id"])
 
     with ThreadPoolExecutor(max_workers=min(len(files), threads or os.cpu_count() or 1)) as writers:
 
