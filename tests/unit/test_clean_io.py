@@ -22,6 +22,29 @@ def test__read_csv__cp1251_semicolon_and_source_rows(tmp_path):
     assert df["source_row"].tolist() == [2, 3, 4] and df["ФИО"].isna().tolist() == [False, True, False]
 
 
+@pytest.mark.parametrize("dictionary", [False, True])
+@pytest.mark.parametrize("column", [0, 1])
+def test__read_csv__a_cp1251_word_after_the_head_is_not_read_as_utf8(tmp_path, monkeypatch, dictionary, column):
+    """The fast path checks the UTF-8 of what pyarrow read (every cell, or a coded column's
+    dictionary); a byte that is not UTF-8 beyond the 4 MB head sends the file to the checked path,
+    so the result is what the checked path gives (here: the file read as cp1251), never a text
+    holding an invalid byte."""
+    from helpers.clean import io
+
+    rows = [f"{i % 97},Да {i % 5}" for i in range(500_000)]  # ≈ 5 MB of UTF-8
+    cells = ["17".encode(), "Да 1".encode()]
+    cells[column] = "Нет".encode("cp1251")  # a word saved by Excel in cp1251
+    data = ("Номер,Ответ\n" + "\n".join(rows) + "\n").encode("utf-8") + b",".join(cells) + b"\n"
+    assert len(data) > io._HEAD
+    f = tmp_path / "x.csv"
+    f.write_bytes(data)
+    got = read_csv(f, dictionary=dictionary)
+    monkeypatch.setattr(io, "_read_utf8_arrow", lambda *a, **k: None)  # the checked path only
+    want = read_csv(f, dictionary=dictionary)
+    pd.testing.assert_frame_equal(io.text_frame(got), io.text_frame(want))
+    assert got.iloc[-1, column + 1] == "Нет" and len(got) == 500_001
+
+
 def test__read_csv__duplicated_header(tmp_path):
     f = tmp_path / "x.csv"
     f.write_text("a,b,a\n1,2,3\n", encoding="utf-8")

@@ -180,8 +180,11 @@ def _read_arrow(data: bytes | memoryview | pyarrow.NativeFile, delim: str, heade
                                               newlines_in_values=True, ignore_empty_lines=False),
             # empty cells (quoted or not) → null right away; whitespace-only cells are left to _finish
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
-                                                 quoted_strings_can_be_null=True, null_values=[""], check_utf8=True),
+                                                 quoted_strings_can_be_null=True, null_values=[""], check_utf8=False),
         )
+        # UTF-8 checked on the result, as strictly as the parser would: a coded column's distinct
+        # texts once (its dictionary), not every cell
+        table.validate(full=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     if table.num_rows == 0 or [table.column(j)[0].as_py() for j in range(n)] != header:
