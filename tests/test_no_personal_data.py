@@ -17,6 +17,9 @@ from helpers.clean.io import read_table
 PHONE = re.compile(r"(?<!\d)(?<!\d[.,])(?:\+7|8)[\s(-]*7\d{2}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 IIN = re.compile(r"(?<!\d)(?<!\d[.,])\d{12}(?![\d])")
+#: git commit ids and SHA-256 digests (the run manifest): hex, not personal data, but a run of 12
+#: digits inside one (commit ...ec588194262520) would read as an IIN
+DIGEST = re.compile(r"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{40})(?![0-9a-f])")
 NAME_HEADERS = {"ФИО", "ФИО заявителя", "Өтініш берушінің аты-жөні", "ФИО медиатора", "Медиатор", "Медиатордың аты-жөні", "ФИО участника", "Қатысушының аты-жөні"}
 TEXT_SUFFIXES = {".csv", ".json", ".md", ".txt", ".html", ".yaml"}
 
@@ -57,6 +60,7 @@ def find_personal_data(processed: Path, raw_dir: Path) -> list[str]:
     name_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
     hits = []
     for where, text in texts(processed):
+        text = DIGEST.sub("<digest>", text)
         for label, rx in (("phone", PHONE), ("e-mail", EMAIL), ("12-digit number", IIN)):
             m = rx.search(text)
             if m:
@@ -82,3 +86,11 @@ def test__scanner_finds_planted_personal_data(tmp_path):
     (tmp_path / "leak.csv").write_text(f"a,b\n{name},+7 701 123 45 67\nx@y.kz,900101300123\n", encoding="utf-8")
     hits = find_personal_data(tmp_path, raw)
     assert {h.split(": ")[1].split(" ")[0] for h in hits} == {"phone", "e-mail", "12-digit", "name"}
+
+
+def test__scanner_skips_digests_not_numbers(tmp_path):
+    raw = paths.TESTS / "fixtures" / "raw"
+    (tmp_path / "manifest.json").write_text('{"commit": "a57a8b2f0881ad46b5f421f870ec588194262520"}', encoding="utf-8")
+    assert find_personal_data(tmp_path, raw) == []
+    (tmp_path / "manifest.json").write_text('{"commit": "a57a8b2f0881ad46b5f421f870ec588194262520", "note": "ИИН 900101300123"}', encoding="utf-8")
+    assert find_personal_data(tmp_path, raw) == ["manifest.json: 12-digit number '900101300123'"]
