@@ -543,8 +543,11 @@ def _write_sorted(frames: list[pd.DataFrame], tmp: Path, sort_by: list[str]) -> 
         # the order of df.sort_values(sort_by, kind="stable"): stable, each key ascending, missing last
         table = table.take(pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in sort_by]))
     meta = pa_arrow.Schema.from_pandas(text_frame(first.iloc[:0]), preserve_index=False).metadata  # the dtypes of the str form
-    # dictionary pages for the coded columns and the other texts; not for numbers and times (a distinct value per row)
-    coded = [f.name for f in table.schema if not (pa_arrow.types.is_integer(f.type) or pa_arrow.types.is_timestamp(f.type))]
-    with pq.ParquetWriter(tmp, table.schema, compression="zstd", store_schema=False, use_dictionary=coded) as writer:  # no Arrow schema: read as str
+    # dictionary pages for the coded columns and the other texts; not for numbers and times (a distinct value per row).
+    # Min/max statistics for every column but the coded ones, whose few values the dictionary page lists anyway
+    texts = [f.name for f in table.schema if not (pa_arrow.types.is_integer(f.type) or pa_arrow.types.is_timestamp(f.type))]
+    stats = [f.name for f in table.schema if not pa_arrow.types.is_dictionary(f.type)]
+    with pq.ParquetWriter(tmp, table.schema, compression="zstd", store_schema=False, use_dictionary=texts,
+                          write_statistics=stats) as writer:  # no Arrow schema: read as str
         writer.write_table(table)
         writer.add_key_value_metadata({"pandas": meta[b"pandas"]})
