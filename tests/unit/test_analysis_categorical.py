@@ -62,3 +62,27 @@ def test__analysis_functions__same_result_on_categorical_and_text(frames):
     assert isinstance(col1.dtype, pd.CategoricalDtype) and "other" in set(col1.dropna())
     pd.testing.assert_series_equal(col1.astype("str"), col0)
     pd.testing.assert_frame_equal(fit1, fit0)
+
+
+def test__flags__boolean_codes_give_the_factorised_results():
+    """``text_codes`` and ``_float_codes`` take a boolean column's flags as its codes (no hashing);
+    counts, breakdowns and covariate patterns equal those of the same flags as objects, which are
+    factorised."""
+    from helpers.analysis.grouping import text_codes
+
+    rng = np.random.default_rng(5)
+    n = 2000
+    flag = pd.Series(rng.choice([True, False, None], n, p=[.5, .4, .1]), dtype="boolean")
+    by = pd.Series(rng.choice(["a", "b", None], n), dtype="str")
+    as_objects = flag.astype(object)
+    codes, labels = text_codes(flag)
+    ref_codes, ref_labels = text_codes(as_objects)
+    assert (labels[codes[codes >= 0]] == ref_labels[ref_codes[ref_codes >= 0]]).all() and ((codes < 0) == (ref_codes < 0)).all()
+    d, o = pd.DataFrame({"by": by, "f": flag}), pd.DataFrame({"by": by, "f": as_objects})
+    pd.testing.assert_frame_equal(crosstab.counts(d, "by", "f"), crosstab.counts(o, "by", "f"))
+    pd.testing.assert_frame_equal(crosstab.breakdown(d, "by", "f"), crosstab.breakdown(o, "by", "f"))
+    pd.testing.assert_frame_equal(regression.covariate_patterns(d.dropna(), "f", ["by"]),
+                                  regression.covariate_patterns(o.dropna(), "f", ["by"]))
+    numpy_flags = pd.Series(rng.random(n) < .3)
+    c, lab = text_codes(numpy_flags)
+    assert lab[c].tolist() == numpy_flags.astype(str).tolist()

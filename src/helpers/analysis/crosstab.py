@@ -105,8 +105,9 @@ def breakdown(df: pd.DataFrame, by: str, flag: str, *, order: Sequence[str] | No
     Returns columns ``level, x, n, pct, ci_low, ci_high`` (levels in ``order`` or by n descending;
     a level ``NONRESPONSE`` counts respondents whose ``by`` is missing).
     """
-    answered = df[flag].notna().to_numpy()
-    yes = df[flag][answered].astype(bool).to_numpy()
+    flags = df[flag]
+    answered = flags.notna().to_numpy()
+    yes = flags.to_numpy(dtype=bool, na_value=False)[answered]
     codes, labels = text_codes(df[by])
     codes, labels = with_missing_label(codes[answered], labels, "NONRESPONSE")
     both = np.bincount(2 * codes + yes, minlength=2 * len(labels)).reshape(-1, 2)  # [no, yes] per level

@@ -24,6 +24,11 @@ def _direct(dtype: object) -> bool:
     return isinstance(dtype, _DIRECT) or (isinstance(dtype, np.dtype) and dtype.kind in ("b", "i", "u"))
 
 
+def is_boolean(dtype: object) -> bool:
+    """numpy ``bool`` or pandas' nullable ``boolean``."""
+    return isinstance(dtype, pd.BooleanDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "b")
+
+
 def text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes of ``s.astype("str")``: ``(codes, labels)`` with ``labels[codes[i]]`` the text of row i.
 
@@ -38,7 +43,12 @@ def text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> codes, labels = text_codes(pd.Series([1, "1", 2.5], dtype=object))
     >>> codes.tolist(), labels.tolist()
     ([0, 0, 1], ['1', '2.5'])
+    >>> codes, labels = text_codes(pd.Series([True, None, False], dtype="boolean"))
+    >>> codes.tolist(), labels.tolist()
+    ([1, -1, 0], ['False', 'True'])
     """
+    if is_boolean(s.dtype):  # False → 0, True → 1, missing → -1: no hashing of a million flags
+        return s.to_numpy(dtype=np.intp, na_value=-1), np.array(["False", "True"], dtype=object)
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes = s.cat.codes.to_numpy().astype(np.intp)
         uniques = s.cat.categories

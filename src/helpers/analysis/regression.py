@@ -14,7 +14,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from helpers.analysis.grouping import group_sizes, text_codes, text_ranks, value_counts
+from helpers.analysis.grouping import group_sizes, is_boolean, text_codes, text_ranks, value_counts
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,13 @@ def _float_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     >>> codes, values = _float_codes(pd.Series([True, None, False, True], dtype="boolean"))
     >>> codes.tolist(), values.tolist()
-    ([0, -1, 1, 0], [1.0, 0.0])
+    ([1, -1, 0, 1], [0.0, 1.0])
+    >>> codes, values = _float_codes(pd.Series([2, None, 0.5, 2]))
+    >>> codes.tolist(), values.tolist()
+    ([0, -1, 1, 0], [2.0, 0.5])
     """
+    if is_boolean(s.dtype):  # the flags themselves are the codes (missing: -1)
+        return s.to_numpy(dtype=np.intp, na_value=-1), np.array([0.0, 1.0])
     codes, uniques = pd.factorize(s)
     merged, values = pd.factorize(pd.Series(uniques).astype(float).to_numpy())  # NaN gets -1
     codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1) if len(values) < len(uniques) else codes
