@@ -408,7 +408,7 @@ class TestCodedColumns:
         pd.testing.assert_series_equal(unk2, unk)
 
     def test__concat_coded__different_categories_keep_values(self):
-        from helpers.clean.stage import concat_coded
+        from helpers.clean.io import concat_coded
 
         a = pd.DataFrame({"r": pd.Categorical(["ALA", None], categories=["ALA", "AST"]), "n": [1, 2]})
         b = pd.DataFrame({"r": pd.Categorical(["KAR", "ALA"], categories=["ALA", "AST", "KAR"]), "n": [3, 4]})

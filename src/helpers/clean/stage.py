@@ -19,7 +19,7 @@ import pandas as pd
 from helpers.clean import CleaningError, events, journals, surveys
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
-from helpers.clean.io import concat_coded, read_table, stage_validated, write_table  # noqa: F401 (concat_coded: part of this stage's API)
+from helpers.clean.io import read_table, stage_validated, write_table
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
 
