@@ -452,15 +452,14 @@ def validate_coded(df: pd.DataFrame, schema: pa.DataFrameSchema) -> None:
     When anything fails, the whole text frame is validated, so the error is pandera's usual
     report with the failing rows.
     """
-    coded = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype) and c in schema.columns
-             and _by_value(schema.columns[c])]
     if schema.checks or schema.unique or schema.index is not None:
         schema.validate(text_frame(df), lazy=True)
         return
+    coded = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype) and c in schema.columns
+             and _by_value(schema.columns[c])]
     # a key column in ascending order (the tables are built in key order): unique exactly when each
     # value is greater than the one before, checked in one pass instead of hashing a million texts
-    ordered = [c for c in df.columns if c in schema.columns and schema.columns[c].unique and c not in coded
-               and pd.api.types.is_string_dtype(df[c].dtype) and _increasing(df[c])]
+    ordered = [c for c in df.columns if c in schema.columns and schema.columns[c].unique and _increasing(df[c])]
     plain = schema.update_columns({c: {"unique": False} for c in ordered}) if ordered else schema
     try:
         plain.remove_columns(coded).validate(text_frame(df.drop(columns=coded)), lazy=True)
@@ -475,7 +474,7 @@ def _increasing(s: pd.Series) -> bool:
     """Whether a text column has no NA and each value is greater than the one before (so no two are equal)."""
     import pyarrow as pa_arrow
 
-    if isinstance(s.dtype, pd.CategoricalDtype):
+    if not pd.api.types.is_string_dtype(s.dtype):  # not text (a categorical is not: it is checked as usual)
         return False
     try:
         a = pa_arrow.array(s.array)

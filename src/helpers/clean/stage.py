@@ -141,7 +141,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     def write(survey: str, parts: list[surveys.ExportResult]) -> tuple[Path, pd.DataFrame]:
         # each export's rows come in key order, and the ru and kk ids do not interleave: parts in
         # the order of their first id make the table's order (the writer checks, and sorts if not)
-        frames = [r.clean for r in sorted(parts, key=lambda r: r.clean["response_id"].min() if len(r.clean) else "")]
+        frames = [r.clean for r in sorted(parts, key=lambda r: r.clean["response_id"].iloc[0] if len(r.clean) else "")]
         return stage_validated(frames, targets[survey], schemas[survey], ["response_id"])
 
     with ThreadPoolExecutor(max_workers=min(len(files), threads or os.cpu_count() or 1)) as writers:

@@ -193,7 +193,7 @@ def mail_groups(email: pd.Series, salt: str) -> tuple[np.ndarray, np.ndarray]:
     keys = email[has]
     h = np.zeros(len(email), dtype=np.uint64)
     h[has] = key_hashes(keys.radd("email:"), salt)
-    codes, uniques = pd.factorize(h[has])
+    codes, _ = pd.factorize(h[has])
     is_first = np.ones(len(codes), dtype=bool)  # codes are numbered in order of first appearance
     is_first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
     again = np.flatnonzero(~is_first)
