@@ -497,3 +497,44 @@ class TestCodedColumns:
         pd.testing.assert_frame_equal(io.text_frame(coded.clean), io.text_frame(plain.clean))
         pd.testing.assert_frame_equal(coded.rejected, plain.rejected)
         assert coded.accounting == plain.accounting and coded.unknown == plain.unknown
+
+
+def test__earliest__same_as_sorting_and_grouping_in_pandas():
+    """The earliest (timestamp, then row) element of each group, as sort_values + groupby first gives it (ties, NaT)."""
+    from helpers.clean.surveys import _earliest
+
+    r = np.random.default_rng(11)
+    n = 400
+    ts = pd.Series(pd.to_datetime("2021-05-01") + pd.to_timedelta(r.integers(0, 5, n), unit="h")).astype("datetime64[us]")
+    ts[r.random(n) < 0.05] = pd.NaT
+    row = pd.Series(r.permutation(n) + 2, dtype="int64")
+    group = r.integers(0, 60, n)
+    frame = pd.DataFrame({"g": group, "ts": ts, "row": row}).sort_values(["ts", "row"])
+    expected = frame.groupby("g")["row"].transform("first").sort_index()
+    got = row.to_numpy()[_earliest(group, ts.to_numpy(), row.to_numpy())]
+    assert (got == expected.to_numpy()).all() and (got != row.to_numpy()).any()
+    assert _earliest(np.zeros(0, dtype=np.int64), ts.to_numpy()[:0], row.to_numpy()[:0]).tolist() == []
+
+
+def test__match_multiselect__same_as_the_pandas_label_loop():
+    """Labels searched in each distinct text in Python equal pandas' str.contains/str.replace per label."""
+    from helpers.clean.codebook import _segment_pattern, match_multiselect
+    from helpers.clean.normalise import clean_text
+
+    opts = [{"code": "family", "ru": "Семейные (развод, алименты)", "kk": "Отбасылық"}, {"code": "labour", "ru": "Трудовые", "aliases": ["труд"]},
+            {"code": "civil", "ru": "Гражданские", "kk": "Азаматтық"}]
+    labels = ["Семейные (развод, алименты)", "Отбасылық", "Трудовые", "труд", "Гражданские", "Азаматтық", "ТРУДОВЫЕ", "наследство, земля", "Гражданские споры"]
+    r = np.random.default_rng(5)
+    cells = [", ".join(r.choice(labels, int(r.integers(0, 4)))) for _ in range(300)] + [None, "  ", "труд,труд"]
+    s = pd.Series(cells, dtype="str")
+    ticks, other, _ = match_multiselect(s, opts, True)
+    rest = clean_text(s)
+    expected = {o["code"]: pd.Series(False, index=s.index) for o in opts}
+    for lab, code in sorted(((lab, o["code"]) for o in opts for lab in [o.get("ru"), o.get("kk"), *o.get("aliases", [])] if lab), key=lambda p: -len(p[0])):
+        pat = "(?i)" + _segment_pattern(lab)
+        expected[code] |= rest.str.contains(pat, regex=True).fillna(False).astype(bool)
+        rest = rest.str.replace(pat, "", regex=True)
+    rest = rest.str.replace(r"(?:, )+", ", ", regex=True).str.strip(", ").str.strip()
+    pd.testing.assert_frame_equal(ticks, pd.DataFrame(expected))
+    pd.testing.assert_series_equal(other, rest.where(rest.ne("")), check_names=False)
+    assert ticks.to_numpy().any(axis=0).all() and other.notna().any()

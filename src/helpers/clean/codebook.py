@@ -113,15 +113,32 @@ def map_single(values: pd.Series, mapping: Mapping[str, str], categories: Iterab
         res = per_unique(values, of_labels)
         return res["code"], res["unknown"].astype(bool)
     rows, u = distinct(values)
-    res = of_labels(u)
-    cats = pd.Index(list(dict.fromkeys([*categories, *mapping.values()])), dtype="str")
-    codes = pd.Categorical.from_codes(cats.get_indexer(res["code"])[rows], categories=cats)  # NA code → -1
-    return pd.Series(codes, index=values.index, name="code"), pd.Series(res["unknown"].to_numpy(dtype=bool)[rows], index=values.index, name="unknown")
+    # the few distinct labels looked up one by one (a dict per label, not a pandas call per step)
+    cats, position = _categories(tuple(categories), tuple(mapping.values()))
+    keys = match_key(u).tolist()
+    found = [mapping.get(k) if isinstance(k, str) else None for k in keys]  # NA key (empty cell): no code
+    code_of = np.array([-1 if c is None else position[c] for c in found], dtype=np.int64)
+    unknown = np.array([isinstance(k, str) and c is None for k, c in zip(keys, found)], dtype=bool)
+    codes = pd.Categorical.from_codes(code_of[rows], categories=cats, validate=False)  # NA code → -1
+    return pd.Series(codes, index=values.index, name="code"), pd.Series(unknown[rows], index=values.index, name="unknown")
+
+
+@functools.lru_cache(maxsize=1024)
+def _categories(categories: tuple[str, ...], codes: tuple[str, ...]) -> tuple[pd.Index, dict[str, int]]:
+    """The categories of :func:`map_single` (``categories``, then any other code) and each one's position."""
+    cats = pd.Index(list(dict.fromkeys([*categories, *codes])), dtype="str")
+    return cats, {c: i for i, c in enumerate(cats)}
 
 
 def _segment_pattern(label: str) -> str:
     """Regex for one option label as a whole ', '-separated segment of a checkbox cell."""
     return r"(?:^|(?<=, ))" + re.escape(label) + r"(?=, |$)"
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_regex(label: str) -> re.Pattern:
+    """:func:`_segment_pattern` of ``label`` compiled, case-insensitive."""
+    return re.compile("(?i)" + _segment_pattern(label))
 
 
 def match_multiselect(
@@ -147,18 +164,22 @@ def match_multiselect(
     text_codes, uniques = pd.factorize(clean_text(raw_u))
     codes = text_codes[raw_codes]  # row → its clean text (-1: empty)
     u = pd.Series(uniques, dtype="str")
-    rest = u.copy()
     labels = sorted(
         ((str(lab), o["code"]) for o in options for lab in [*(o[l] for l in langs if l in o), *o.get("aliases", [])]),
         key=lambda p: -len(p[0]),
     )
-    hits = {o["code"]: pd.Series(False, index=u.index) for o in options}
+    # each label (longest first) searched in each distinct text, and taken out where found: Python's
+    # re, as pandas' str.contains/str.replace use for these patterns (RE2 has no look-behind)
+    hit = {o["code"]: np.zeros(len(u), dtype=bool) for o in options}
+    texts = u.tolist()
     for lab, code in labels:
-        pat = "(?i)" + _segment_pattern(lab)
-        h = rest.str.contains(pat, regex=True)
-        if h.any():
-            hits[code] = hits[code] | h
-            rest = rest.str.replace(pat, "", regex=True)
+        pat = _segment_regex(lab)
+        for i, t in enumerate(texts):
+            if isinstance(t, str) and pat.search(t):
+                hit[code][i] = True
+                texts[i] = pat.sub("", t)
+    hits = {code: pd.Series(h, index=u.index) for code, h in hit.items()}
+    rest = pd.Series(texts, index=u.index, dtype="str")
     rest = rest.str.replace(r"(?:, )+", ", ", regex=True).str.strip(", ").str.strip()
     rest = rest.where(rest.ne(""))
     idx = np.where(codes >= 0, codes, 0)

@@ -179,6 +179,32 @@ def _row_reason(mask: pd.Series, prefix: str, rows: pd.Series, suffix: str) -> p
     return pd.Series(out, index=mask.index, dtype=object)
 
 
+def _earliest(group: np.ndarray, ts: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """For each element, the position of the earliest element of its group: the first by ``ts``,
+    then ``row`` (a missing ``ts`` last), as ``groupby(group).transform("first")`` after
+    ``sort_values([ts, row])`` picks it. ``group``: integer codes 0 … G-1.
+    """
+    if not len(group):
+        return np.zeros(0, dtype=np.intp)
+    t = ts.view(np.int64).copy()
+    t[np.isnat(ts)] = np.iinfo(np.int64).max  # NaT sorts last, as in sort_values
+    order = np.lexsort((row, t))
+    rank = np.full(int(group.max()) + 1, len(order), dtype=np.intp)
+    np.minimum.at(rank, group[order], np.arange(len(order)))  # each group's first place in that order
+    return order[rank[group]]
+
+
+def _marked(n: int, pos: np.ndarray, flag: np.ndarray, kept: np.ndarray, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """``flag`` and the ``kept`` row at positions ``pos`` of ``n`` rows (False / NA elsewhere)."""
+    f = np.zeros(n, dtype=bool)
+    f[pos] = flag
+    k = np.zeros(n, dtype=np.int64)
+    k[pos] = kept
+    has = np.zeros(n, dtype=bool)
+    has[pos] = True
+    return pd.Series(f, index=index), pd.Series(pd.arrays.IntegerArray(k, ~has), index=index)
+
+
 def mail_groups(email: pd.Series, salt: str) -> tuple[np.ndarray, np.ndarray]:
     """Group codes of the e-mail keys (NA → -1) and the keyed hash of each row's ``email:<key>`` (0 where NA).
 
@@ -305,28 +331,19 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
             out[qid] = mask_text(clean_text(raw[col]))
 
     # duplicates among the rows still in: same e-mail → keep the earliest submission
-    live = ~done
     mail_code, mail_hash = mail_groups(email, salt)  # grouping on integer codes, not on the e-mail texts (NA → -1)
-    order = pd.DataFrame({"ts": ts, "row": raw["source_row"], "email": mail_code})[live].sort_values(["ts", "row"])
-    has_mail = order["email"].ge(0)
-    first_row = order[has_mail].groupby("email")["row"].transform("first")
-    dup_mail = pd.Series(False, index=raw.index)
-    dup_mail.loc[first_row.index] = (first_row != order.loc[has_mail, "row"]).to_numpy()
-    kept_of = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    kept_of.loc[first_row.index] = first_row.to_numpy()
+    ts_v, row_v = ts.to_numpy(dtype="datetime64[us]"), raw["source_row"].to_numpy(dtype=np.int64)
+    sel = np.flatnonzero(~done.to_numpy(dtype=bool) & (mail_code >= 0))
+    first = sel[_earliest(mail_code[sel], ts_v[sel], row_v[sel])]
+    dup_mail, kept_of = _marked(n, sel, row_v[first] != row_v[sel], row_v[first], raw.index)
     _rule(dup_mail, "duplicate_respondent", _row_reason(dup_mail, "same e-mail as row ", kept_of, " (the earliest submission, kept)"), email_col or "", None)
     # identical answers within 24 h (rows without e-mail)
-    live = ~done
     content_cols = [c for c in out.columns if not c.endswith("__other_text")]
-    h = _content_hash(out[content_cols])
-    frame = pd.DataFrame({"h": h, "ts": ts, "row": raw["source_row"]})[live & email.isna()].sort_values(["h", "ts", "row"])
-    g = frame.groupby("h")
-    first_ts, first_r = g["ts"].transform("first"), g["row"].transform("first")
-    dup = (frame["row"] != first_r) & (frame["ts"] - first_ts <= DUPLICATE_WINDOW)
-    dup_sub = pd.Series(False, index=raw.index)
-    dup_sub.loc[frame.index] = dup.to_numpy()
-    kept_sub = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    kept_sub.loc[frame.index] = first_r.to_numpy()
+    h = _content_hash(out[content_cols]).to_numpy()
+    sel = np.flatnonzero(~done.to_numpy(dtype=bool) & (mail_code < 0))
+    first = sel[_earliest(pd.factorize(h[sel])[0], ts_v[sel], row_v[sel])]
+    dup = (row_v[first] != row_v[sel]) & (ts_v[sel] - ts_v[first] <= DUPLICATE_WINDOW.to_timedelta64())
+    dup_sub, kept_sub = _marked(n, sel, dup, row_v[first], raw.index)
     _rule(dup_sub, "duplicate_submission", _row_reason(dup_sub, "identical answers to row ", kept_sub, " within 24 h (earliest kept)"))
 
     keep = ~done
