@@ -538,3 +538,28 @@ def test__match_multiselect__same_as_the_pandas_label_loop():
     pd.testing.assert_frame_equal(ticks, pd.DataFrame(expected))
     pd.testing.assert_series_equal(other, rest.where(rest.ne("")), check_names=False)
     assert ticks.to_numpy().any(axis=0).all() and other.notna().any()
+
+
+def test__decimal_text_order__same_as_sorting_the_texts():
+    from helpers.clean.surveys import _decimal_text_order
+
+    r = np.random.default_rng(2)
+    x = np.concatenate([r.integers(0, 10 ** r.integers(1, 8), 3000), [0, 1, 10, 100, 9, 99, 10**6, 10**6]])
+    assert (_decimal_text_order(x) == pd.Series(x).astype("str").argsort(kind="stable").to_numpy()).all()
+    assert _decimal_text_order(np.array([-1, 10, 2])).tolist() == [0, 1, 2]  # a sign: the texts themselves are sorted
+
+
+def test__is_plain__bytes_of_a_long_column_same_as_the_regex():
+    """The byte test of a long column and the regex of short ones agree (control bytes, other letters,
+    spaces first/last/doubled, a final line break, empty, NA); a value ending in a line break is not plain."""
+    from helpers.clean import normalise as N
+
+    r = np.random.default_rng(4)
+    alpha = list("ab Z~!\t\n\x7f\x1fяё@.\\") + [" ", " ", "\u00a0"]
+    vals = ["".join(r.choice(alpha, int(r.integers(0, 6)))) for _ in range(N._DISTINCT_MIN + 5000)]
+    s = pd.Series(vals + [None, "", " ", "a", "a ", " a", "a  b", "a b", "a\n"], dtype="str")
+    for part in (s, s.iloc[7:-3]):  # the whole column, and a slice (an Arrow offset)
+        by_regex = pd.concat([N._is_plain(part.iloc[i:i + 1000]) for i in range(0, len(part), 1000)])
+        pd.testing.assert_series_equal(N._is_plain(part), by_regex)
+    assert N._is_plain(s).iloc[-6:].tolist() == [True, False, False, False, True, False]
+    assert N.clean_text(pd.Series(["a\n"])).tolist() == ["a"]

@@ -135,7 +135,48 @@ def _only_where(s: pd.Series, todo: pd.Series, fn: Callable[[pd.Series], pd.Seri
 
 
 def _is_plain(s: pd.Series) -> pd.Series:
-    return s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)
+    """Whether each value matches :data:`_PLAIN` (NA: False); a long column is checked on its UTF-8 bytes."""
+    if len(s) >= _DISTINCT_MIN:
+        plain = _plain_bytes(s)
+        if plain is not None:
+            return pd.Series(plain, index=s.index)
+    # no line break either: Python's re, which pandas uses when a value holds one, lets '$' match before a final '\n'
+    return (s.str.contains(_PLAIN, regex=True) & ~s.str.contains("\n", regex=False)).fillna(False).astype(bool)
+
+
+def _plain_bytes(s: pd.Series) -> np.ndarray | None:
+    """:data:`_PLAIN` tested on the Arrow bytes: every byte printable ASCII (``!``–``~``) or a space,
+    no space first, last or next to another, not empty. ``None`` when ``s`` is not text Arrow can take.
+    """
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(s.astype("str").array)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + n + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    b = data[offsets[0]: offsets[-1]]
+    starts, ends = offsets[:-1] - offsets[0], offsets[1:] - offsets[0]
+    plain = ends > starts  # not empty
+    if arr.null_count:
+        plain &= ~arr.is_null().to_numpy(zero_copy_only=False)
+    space = b == 0x20
+    odd = np.flatnonzero((b < 0x20) | (b > 0x7E))  # few: control bytes, UTF-8 bytes of other letters
+    pair = np.flatnonzero(space[:-1] & space[1:])  # two spaces, at i and i + 1
+    owner = np.searchsorted(ends, odd, side="right")  # the value a byte belongs to
+    plain[owner] = False
+    first, second = np.searchsorted(ends, pair, side="right"), np.searchsorted(ends, pair + 1, side="right")
+    plain[first[first == second]] = False  # both spaces in one value
+    some = np.flatnonzero(plain)
+    plain[some[space[starts[some]] | space[ends[some] - 1]]] = False  # a space first or last
+    return plain
 
 
 def _clean_text_and_plain(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -215,12 +256,15 @@ def fix_lookalikes(s: pd.Series) -> pd.Series:
 def _match_key_values(u: pd.Series) -> pd.Series:
     """Plain printable ASCII (e-mails, ids: already clean, no look-alikes) needs only ``lower``; the rest the full path."""
     s = u.astype("str")
-    plain = s.str.contains(_PLAIN, regex=True).fillna(False).astype(bool)
+    plain = _is_plain(s)
     if not plain.any():
         return _match_key_full(s)
     out = s.str.lower()
     if not plain.all():
-        out[~plain] = _match_key_full(s[~plain])
+        rest = np.flatnonzero(~plain.to_numpy(dtype=bool))  # by position: few values of a long column
+        values = out.array.copy()
+        values[rest] = _match_key_full(s.iloc[rest]).array
+        out = pd.Series(values, index=s.index)
     return out
 
 
@@ -374,10 +418,10 @@ def _fixed_width_dmy_hms(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
             continue
         windows = np.lib.stride_tricks.sliding_window_view(data, length)  # a view: window i = data[i:i + length]
         block = windows[starts[rows]]  # one gather: line k = the bytes of the k-th such text
-        ok = (block[:, list(seps)] == np.array(list(seps.values()), dtype=np.uint8)).all(axis=1)
-        digits = block.astype(np.int16) - 48
-        digit_cols = [p for p in range(length) if p not in seps]
-        ok &= ((digits[:, digit_cols] >= 0) & (digits[:, digit_cols] <= 9)).all(axis=1)
+        digits = block - np.uint8(48)  # uint8: a byte below '0' wraps round to a large value, so digit ⇔ ≤ 9
+        ok = np.ones(len(rows), dtype=bool)
+        for p in range(length):  # column by column: no temporary the size of the block
+            ok &= (block[:, p] == seps[p]) if p in seps else (digits[:, p] <= 9)
         v = {}
         for name, (pos, width) in fields.items():
             x = np.zeros(len(rows), dtype=np.int64)
@@ -408,8 +452,11 @@ def parse_dates(s: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Serie
     formats = tuple(formats)
     if formats and formats[0] == "%d.%m.%Y %H:%M:%S":  # vectorised fast path: distinct values would not save time
         out, done = _fixed_width_dmy_hms(s)
-        if not done.all():
-            out[~done] = _parse_dates_values(s[~done], formats)
+        rest = np.flatnonzero(~done)  # by position: a few rows of a long column
+        if len(rest):
+            values = out.to_numpy(copy=True)
+            values[rest] = _parse_dates_values(s.iloc[rest], formats).to_numpy(dtype="datetime64[us]")
+            out = pd.Series(values, index=s.index)
         return out
     return per_unique(s, lambda u: _parse_dates_values(u, formats))
 

@@ -194,6 +194,22 @@ def _earliest(group: np.ndarray, ts: np.ndarray, row: np.ndarray) -> np.ndarray:
     return order[rank[group]]
 
 
+def _decimal_text_order(x: np.ndarray) -> np.ndarray:
+    """The stable order of integers by their decimal texts, as sorting ``x.astype(str)`` gives it
+    ("10" before "2"): compared digit by digit, a text before the longer texts it begins.
+
+    >>> _decimal_text_order(np.array([2, 10, 1, 100, 11])).tolist()
+    [2, 1, 3, 4, 0]
+    """
+    if not len(x) or x.min() < 0 or x.max() >= 10**17:  # signs, or too many digits to scale: sort the texts
+        return pd.Series(x).astype("str").argsort(kind="stable").to_numpy()
+    digits = np.ones(len(x), dtype=np.int64)
+    for k in range(1, 18):
+        digits += x >= 10**k
+    lead = x * 10 ** (int(digits.max()) - digits)  # the digits left-aligned: "1" and "10" → 1000…, "2" → 2000…
+    return np.lexsort((digits, lead))
+
+
 def _marked(n: int, pos: np.ndarray, flag: np.ndarray, kept: np.ndarray, index: pd.Index) -> tuple[pd.Series, pd.Series]:
     """``flag`` and the ``kept`` row at positions ``pos`` of ``n`` rows (False / NA elsewhere)."""
     f = np.zeros(n, dtype=bool)
@@ -350,7 +366,7 @@ def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, 
     pos = np.flatnonzero(keep.to_numpy(dtype=bool))  # the rows kept, then put in the table's key order:
     rows = raw["source_row"].to_numpy(dtype="int64")[pos]
     ids = pd.Series(rows, dtype="int64").astype("str").radd(f"{survey}-{lang}-")
-    order = ids.argsort(kind="stable").to_numpy()  # response_id as text: row 10 before row 2
+    order = _decimal_text_order(rows)  # response_id as text: row 10 before row 2
     pos, index = pos[order], pd.RangeIndex(len(pos))
     response_id = pd.Series(ids.array.take(order), index=index)
     clean = pd.DataFrame(
