@@ -144,10 +144,9 @@ def _is_plain(s: pd.Series) -> pd.Series:
     return (s.str.contains(_PLAIN, regex=True) & ~s.str.contains("\n", regex=False)).fillna(False).astype(bool)
 
 
-def _plain_bytes(s: pd.Series) -> np.ndarray | None:
-    """:data:`_PLAIN` tested on the Arrow bytes: every byte printable ASCII (``!``–``~``) or a space,
-    no space first, last or next to another, not empty. ``None`` when ``s`` is not text Arrow can take.
-    """
+def _utf8_bytes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The Arrow form of a text column as numpy views: ``(offsets, data, valid)``, value i being
+    ``data[offsets[i]:offsets[i + 1]]`` (UTF-8) where ``valid[i]``. ``None`` when Arrow cannot take ``s`` as text."""
     import pyarrow as pa
 
     try:
@@ -158,15 +157,24 @@ def _plain_bytes(s: pd.Series) -> np.ndarray | None:
         arr = arr.combine_chunks()
     if arr.type != pa.large_string():
         arr = arr.cast(pa.large_string())
-    n = len(arr)
-    bufs = arr.buffers()
+    n, bufs = len(arr), arr.buffers()
     offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + n + 1]
     data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    valid = np.ones(n, dtype=bool) if arr.null_count == 0 else ~arr.is_null().to_numpy(zero_copy_only=False)
+    return offsets, data, valid
+
+
+def _plain_bytes(s: pd.Series) -> np.ndarray | None:
+    """:data:`_PLAIN` tested on the Arrow bytes: every byte printable ASCII (``!``–``~``) or a space,
+    no space first, last or next to another, not empty. ``None`` when ``s`` is not text Arrow can take.
+    """
+    bufs = _utf8_bytes(s)
+    if bufs is None:
+        return None
+    offsets, data, valid = bufs
     b = data[offsets[0]: offsets[-1]]
     starts, ends = offsets[:-1] - offsets[0], offsets[1:] - offsets[0]
-    plain = ends > starts  # not empty
-    if arr.null_count:
-        plain &= ~arr.is_null().to_numpy(zero_copy_only=False)
+    plain = valid & (ends > starts)  # not NA, not empty
     space = b == 0x20
     odd = np.flatnonzero((b < 0x20) | (b > 0x7E))  # few: control bytes, UTF-8 bytes of other letters
     pair = np.flatnonzero(space[:-1] & space[1:])  # two spaces, at i and i + 1
@@ -392,26 +400,14 @@ def _fixed_width_dmy_hms(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     text is clean already and :func:`_fast_dmy_hms` gives it the same timestamp; every other row
     (NaT, ``done`` False) is left to the general path.
     """
-    import pyarrow as pa
-
     n = len(s)
     res = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     done = np.zeros(n, dtype=bool)
-    try:
-        arr = pa.array(s.astype("str").array) if n else None
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        arr = None
-    if arr is None:
+    bufs = _utf8_bytes(s) if n else None
+    if bufs is None:
         return pd.Series(res, index=s.index), done
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset: arr.offset + n + 1]
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    offsets, data, valid = bufs
     starts, lengths = offsets[:-1], np.diff(offsets)
-    valid = np.ones(n, dtype=bool) if arr.null_count == 0 else ~arr.is_null().to_numpy(zero_copy_only=False)
     for length, (fields, seps) in _FIXED_LAYOUTS.items():
         rows = np.flatnonzero(valid & (lengths == length))
         if not len(rows):
