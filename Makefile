@@ -9,12 +9,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PARAMS ?= config/params/demo.yaml
 PYTEST := $(PY) -m pytest
+SYSTEM_TOOLS := chromium chromedriver pdftoppm
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup report test test-unit test-notebooks test-e2e notebooks demo-data lock bench clean
+.PHONY: help setup system-deps report preview test test-unit test-notebooks test-e2e notebooks demo-data lock bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
@@ -26,10 +28,22 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the pinned environment
 
+system-deps: ## apt-get install chromium, chromium-driver, poppler-utils if a tool is missing (tests, previews)
+	@missing=$$(for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || printf '%s ' $$t; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "system-deps: missing $$missing-> apt-get install $(SYSTEM_PACKAGES)"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; else \
+	  echo "error: not root and no sudo: install $(SYSTEM_PACKAGES) as root" >&2; exit 1; fi; \
+	command -v apt-get >/dev/null || { echo "error: no apt-get: install chromium, chromedriver and pdftoppm (poppler) yourself" >&2; exit 1; }; \
+	set -x; $$sudo apt-get update -q && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES) || \
+	  { set +x; echo "error: apt-get install $(SYSTEM_PACKAGES) failed" >&2; exit 1; }; set +x; \
+	for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || { echo "error: $$t still missing after apt-get" >&2; exit 1; }; done
+
 report: $(STAMP) ## Run the whole workbook on the bundled demo data (PARAMS=… for another file)
 	$(PY) -m helpers run --params $(PARAMS)
 
-test: $(STAMP) ## Run every test: unit + doctests, notebooks (nbval), end-to-end
+test: system-deps $(STAMP) ## Run every test: unit + doctests, notebooks (nbval), end-to-end
 	$(PYTEST) -q src/helpers tests notebooks $(NBVAL) --ignore=notebooks/00_run_all.ipynb
 
 test-unit: $(STAMP) ## Unit tests and doctests of src/helpers (fast)
@@ -38,8 +52,11 @@ test-unit: $(STAMP) ## Unit tests and doctests of src/helpers (fast)
 test-notebooks: $(STAMP) ## nbval over the committed stage notebooks (key figures compared)
 	$(PYTEST) -q notebooks $(NBVAL) --ignore=notebooks/00_run_all.ipynb
 
-test-e2e: $(STAMP) ## The master run on the small fixture, the failure path, environment files
+test-e2e: system-deps $(STAMP) ## The master run on the small fixture, the failure path, the browser, environment files
 	$(PYTEST) -q tests --ignore=tests/unit
+
+preview: system-deps $(STAMP) ## PNG previews in reports/preview/: page 1 of each PDF, each HTML at 1280 and 390 px
+	$(PY) -m helpers preview --params $(PARAMS)
 
 notebooks: report ## Store the demo run's outputs in notebooks/ (the nbval baselines)
 	$(PY) -m helpers refresh-notebooks

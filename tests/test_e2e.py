@@ -7,37 +7,26 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from conftest import run_fixture
 from helpers import paths, pipeline
 
-FIXTURE = "tests/fixtures/params.yaml"
 KAZAKH_LETTERS = set("ӘҒҚҢӨҰҮҺІәғқңөұүһі")
 
 
-def _run(tmp: Path, *extra: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "helpers", "run", "--params", FIXTURE,
-           "--set", f"paths.processed_dir={tmp / 'processed'}", "--set", f"paths.reports_dir={tmp / 'reports'}", *extra]
-    return subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True, timeout=900)
-
-
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("run1")
-    proc = _run(tmp)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return tmp, proc
+def first_run(fixture_run):
+    return fixture_run
 
 
 @pytest.fixture(scope="module")
 def second_run(tmp_path_factory, first_run):
     tmp = tmp_path_factory.mktemp("run2")
-    proc = _run(tmp)
+    proc = run_fixture(tmp)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return tmp, proc
 
@@ -113,7 +102,7 @@ def test__run__failing_stage_names_notebook_and_cell_and_keeps_old_reports(first
     before = {p: p.read_bytes() for p in reports.rglob("*") if p.is_file()}
     empty_raw = tmp_path / "empty_raw"
     empty_raw.mkdir()
-    proc = _run(tmp, "--set", f"paths.raw_dir={empty_raw}")
+    proc = run_fixture(tmp, "--set", f"paths.raw_dir={empty_raw}")
     assert proc.returncode == 1
     # both cleaning stages read the raw folder and may run side by side: either may be the one named
     m = re.search(r"stage (\S+) \(notebooks/(\S+)\.ipynb\) failed in cell (\d+) \(execution count \d+\): "
@@ -129,7 +118,7 @@ def test__run__failing_stage_names_notebook_and_cell_and_keeps_old_reports(first
 
 
 def test__run__invalid_parameters_stop_before_any_stage(tmp_path):
-    proc = _run(tmp_path, "--set", "analysis.suppression_threshold=many")
+    proc = run_fixture(tmp_path, "--set", "analysis.suppression_threshold=many")
     assert proc.returncode == 2
     assert "analysis.suppression_threshold: expected int, got 'many'" in proc.stderr
     assert not (tmp_path / "reports.new").exists() and not (tmp_path / "processed").exists()

@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers run`` (the whole run), ``validate``, ``refresh-notebooks``.
+"""Command line: ``python -m helpers run`` (the whole run), ``validate``, ``refresh-notebooks``, ``preview``.
 
 ``run`` validates the parameters, executes the master notebook ``notebooks/00_run_all.ipynb``
 with papermill (which executes every stage), writes the manifest and swaps the new reports
@@ -81,7 +81,7 @@ def run(params_file: str, overrides: dict) -> int:
     try:
         pm.execute_notebook(
             str(paths.NOTEBOOKS / MASTER), str(master_out),
-            parameters={"params_file": P.source, "overrides": overrides, "staging_dir": str(staging)},
+            parameters={"params_file": P.source, "overrides": overrides, "staging_dir": paths.relative_to_root(staging)},
             kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False, log_output=True,
             kernel_manager_class=pipeline.kernel_manager(staging / "logs" / "00_run_all.kernel.log"),
         )
@@ -158,6 +158,22 @@ def refresh_notebooks(reports_dir: str) -> int:
     return 0
 
 
+def preview(params_file: str, reports_dir: str | None) -> int:
+    """PNG previews of the reader editions in ``<reports>/preview/`` (see :mod:`helpers.preview`)."""
+    from helpers.preview import write_previews
+
+    try:
+        reports = paths.resolve(reports_dir) if reports_dir else load(params_file).path("reports_dir")
+        written = write_previews(reports)
+    except (ParamsError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for png in written:
+        print(f"  {paths.relative_to_root(png)}")
+    print(f"{len(written)} previews written")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -169,9 +185,15 @@ def main(argv: list[str] | None = None) -> int:
                        help="override a parameter, e.g. --set analysis.suppression_threshold=10")
     r = sub.add_parser("refresh-notebooks", help="store the last run's outputs in notebooks/ (nbval baselines)")
     r.add_argument("--reports", default="reports")
+    v = sub.add_parser("preview", help="PNG previews of the reader PDFs and HTML in <reports>/preview/")
+    v.add_argument("--params", default=str(paths.DEFAULT_PARAMS.relative_to(paths.ROOT)),
+                   help="YAML parameters file whose paths.reports_dir is used (default: %(default)s)")
+    v.add_argument("--reports", metavar="DIR", help="the reports folder (instead of the one of --params)")
     args = parser.parse_args(argv)
     if args.command == "refresh-notebooks":
         return refresh_notebooks(args.reports)
+    if args.command == "preview":
+        return preview(args.params, args.reports)
     try:
         overrides = dict(parse_override(s) for s in args.set)
     except ParamsError as exc:

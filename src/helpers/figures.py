@@ -1,9 +1,37 @@
 """The figures record: every number a report quotes, by a stable id, with where it came from.
 
 Stage notebooks add figures with :meth:`FiguresRecord.add` and :meth:`FiguresRecord.save` them
-into ``data/processed/figures.json``; report texts carry placeholders ``{{ id }}`` (or
-``{{ id|fmt }}``) that :func:`fill` replaces with the formatted value. A placeholder whose id is
-not in the record stops the report: the text can never quote a number nobody computed.
+into ``data/processed/figures.json``; report texts carry placeholders that :func:`fill` replaces
+with the formatted value. A placeholder whose id is not in the record stops the report: the text
+can never quote a number nobody computed.
+
+Placeholders
+------------
+``{{ id }}``
+    the value, formatted for the report's language (babel, CLDR data of ``ru`` / ``kk``:
+    no-break space between thousands, decimal comma) with its unit (``%``, ``п.п.``, ``тг`` …).
+``{{ id|fmt }}``
+    a format: ``int``, ``num1``, ``num2`` (0/1/2 decimals), ``pct0``, ``pct1``, ``pct2`` (the same
+    for percentages), ``raw`` (no unit), ``p`` (a p-value). An unknown format is an error.
+``{{ id|n:one/few/many }}``
+    the number followed by the noun that agrees with it, chosen by the CLDR plural rule of the
+    language (``babel.Locale.plural_form``). Forms in the order one/few/many (1, 21 · 2, 22 · 5, 11);
+    ``other`` (a number shown with decimals) takes the second form, right for a bare noun («5,50
+    года»); a fourth form ``one/few/many/other`` is for an adjective that differs («2 принятые
+    анкеты» but «2,5 принятой анкеты»). The forms are in whatever case the sentence needs:
+    ``из {{ id|n:сферы/сфер/сфер }}``.
+    ``{{ id|n:адам }}`` (one form) uses it for every number: a Kazakh noun after a numeral stays
+    singular, so Kazakh texts need no forms at all. A ``#`` in the forms stands for the number, for
+    words before it that agree too: ``{{ id|n:проведена # консультация/проведено # консультации/
+    проведено # консультаций }}`` (then every form has one ``#``). Forms suit counts only: a value
+    with a unit (``%``, ``тг``, p-value) or a text value with forms is an error.
+``{{ id|fmt|n:… }}``
+    both: the plural form follows the number as shown (``int`` of 20.6 is «21 год»).
+``{{ id|abl }}`` (Kazakh)
+    the number with the ablative ending its last spoken word takes, for «… астам», «… кем»,
+    «… бастап»: «280-нен», «15 000-нан», «5-тен» (see :data:`KK_ABLATIVE`).
+
+A value ending in a dot (``п.п.``) followed by a sentence dot gives one dot, not two.
 """
 
 from __future__ import annotations
@@ -15,8 +43,13 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
+from babel.numbers import format_decimal
 
 Number = int | float
 
@@ -27,8 +60,28 @@ UNITS_TEXT: dict[str, dict[str, str]] = {
     "kzt": {"ru": "тг", "kk": "теңге"},
 }
 
+#: ``{{ id|fmt }}`` formats and the decimals they show (None: by the unit and the value).
+FORMATS: dict[str, int | None] = {"int": 0, "num1": 1, "num2": 2, "pct0": 0, "pct1": 1, "pct2": 2,
+                                  "raw": None, "p": 3}
+
 _NBSP = "\u00a0"
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*(?:\|\s*([a-z0-9_]+)\s*)?\}\}")
+#: anything between ``{{`` and ``}}`` (parsed by :func:`_parse`), and a sentence dot right after it.
+_PLACEHOLDER = re.compile(r"\{\{(?P<body>[^{}]*)\}\}(?P<dot>\.)?")
+_ID = re.compile(r"[A-Za-z0-9_.\-]+")
+#: Kazakh ablative ending after a number, by the last word of the number read aloud (its last nonzero
+#: digit group): vowel harmony and the last sound of «бір», «үш», «сексен», «мың» … decide it.
+KK_ABLATIVE: dict[str, str] = {
+    "нөл": "ден", "бір": "ден", "екі": "ден", "үш": "тен", "төрт": "тен", "бес": "тен", "алты": "дан",
+    "жеті": "ден", "сегіз": "ден", "тоғыз": "дан", "он": "нан", "жиырма": "дан", "отыз": "дан",
+    "қырық": "тан", "елу": "ден", "алпыс": "тан", "жетпіс": "тен", "сексен": "нен", "тоқсан": "нан",
+    "жүз": "ден", "мың": "нан", "миллион": "нан", "миллиард": "тан",
+}
+_KK_UNITS = ("нөл", "бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз")
+_KK_TENS = ("", "он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс", "сексен", "тоқсан")
+
+#: CLDR plural category -> position in ``n:one/few/many[/other]``; without a 4th form ``other``
+#: (decimals shown) takes the ``few`` form.
+_FORM_OF_CATEGORY = {"one": 0, "few": 1, "many": 2, "other": 3}
 
 
 @dataclass(frozen=True)
@@ -156,18 +209,17 @@ def load(path: str | Path) -> dict[str, dict[str, Any]]:
     return data["figures"]
 
 
-def _group(digits: str) -> str:
-    """'1894' -> '1 894' with no-break spaces."""
-    out = []
-    while len(digits) > 3:
-        out.insert(0, digits[-3:])
-        digits = digits[:-3]
-    out.insert(0, digits)
-    return _NBSP.join(out)
+def _shown(value: Number, decimals: int) -> Decimal:
+    """The value as printed with ``decimals`` places: the float's exact value rounded half to even
+    (what ``f"{value:.{decimals}f}"`` prints), and never a negative zero."""
+    shown = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    return shown.copy_abs() if shown.is_zero() else shown
 
 
-def format_number(value: Number, decimals: int = 0) -> str:
-    """Russian/Kazakh number format: grouped thousands, decimal comma.
+def format_number(value: Number, decimals: int = 0, *, lang: str = "ru") -> str:
+    """A number in the language's format (babel, CLDR): no-break space between thousands, decimal comma.
+
+    ``decimals`` places are always shown; a rounded zero has no sign; NaN prints as «—».
 
     >>> format_number(1274753)
     '1\\xa0274\\xa0753'
@@ -175,20 +227,32 @@ def format_number(value: Number, decimals: int = 0) -> str:
     '88,1'
     >>> format_number(-0.04, 1)
     '0,0'
+    >>> format_number(-1234.5, 2, lang="kk")
+    '-1\\xa0234,50'
     """
-    text = f"{value:.{decimals}f}"
-    if set(text) <= set("-0.,"):
-        text = text.lstrip("-")
-    sign = "-" if text.startswith("-") else ""
-    whole, _, frac = text.lstrip("-").partition(".")
-    return sign + _group(whole) + ("," + frac if frac else "")
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "—" if math.isnan(value) else format_decimal(value, locale=lang)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(_shown(value, decimals), format=pattern, locale=lang)
+
+
+def _decimals(value: Number, unit: str, fmt: str | None) -> int:
+    """Decimals shown: those of ``fmt``, else 1 for percentages, 0 for whole numbers, 2 otherwise."""
+    decimals = FORMATS.get(fmt or "")
+    if decimals is not None:
+        return decimals
+    if unit in ("percent", "pp"):
+        return 1
+    return 0 if isinstance(value, int) or float(value).is_integer() else 2
 
 
 def format_value(value: Number | str | None, unit: str, lang: str, fmt: str | None = None) -> str:
     """Format a recorded value for the text of a report in ``lang``.
 
-    ``fmt`` (from ``{{ id|fmt }}``) chooses the decimals: ``int``, ``num1``, ``num2``, ``pct0``,
-    ``pct1``, ``pct2``, ``raw`` (no unit), ``p`` (a p-value).
+    ``fmt`` (from ``{{ id|fmt }}``, see :data:`FORMATS`) chooses the decimals: ``int``, ``num1``,
+    ``num2``, ``pct0``, ``pct1``, ``pct2``, ``raw`` (no unit), ``p`` (a p-value).
 
     >>> format_value(99.6010638, "percent", "ru")
     '99,6\\xa0%'
@@ -198,22 +262,19 @@ def format_value(value: Number | str | None, unit: str, lang: str, fmt: str | No
     '<\\xa00,001'
     >>> format_value(752, "consultations", "ru")
     '752'
+    >>> format_value(1.25, "pp", "kk")
+    '1,2\\xa0п.т.'
     """
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
     if unit == "p" or fmt == "p":
-        return f"<{_NBSP}0,001" if value < 0.001 else format_number(value, 3)
-    decimals = {"int": 0, "num1": 1, "num2": 2, "pct0": 0, "pct1": 1, "pct2": 2, "raw": None}.get(fmt or "", None)
-    if decimals is None:
-        if unit in ("percent", "pp"):
-            decimals = 1
-        elif isinstance(value, int) or float(value).is_integer():
-            decimals = 0
-        else:
-            decimals = 2
-    text = format_number(value, decimals)
+        small = 0.001
+        if value < small:
+            return f"<{_NBSP}{format_number(small, 3, lang=lang)}"
+        return format_number(value, 3, lang=lang)
+    text = format_number(value, _decimals(value, unit, fmt), lang=lang)
     if fmt == "raw" or unit not in UNITS_TEXT:
         return text
     return f"{text}{_NBSP}{UNITS_TEXT[unit][lang]}"
@@ -223,28 +284,158 @@ class MissingFigureError(KeyError):
     """A report text refers to figure ids that are not in the record."""
 
 
-def placeholders(text: str) -> list[str]:
-    """The figure ids a text refers to, in order.
+@dataclass(frozen=True)
+class _Placeholder:
+    """One parsed ``{{ id|fmt|n:forms }}``."""
 
-    >>> placeholders("Готовы {{ a1.ready }} из {{ a1.n|int }}.")
+    source: str
+    id: str
+    fmt: str | None
+    forms: tuple[str, ...] | None
+    ablative: bool = False
+
+
+def _parse(body: str) -> _Placeholder:
+    """Parse what stands between ``{{`` and ``}}``; a malformed placeholder is a ValueError naming it."""
+    source = "{{" + body + "}}"
+    id, *filters = (part.strip() for part in body.split("|"))
+    if not _ID.fullmatch(id):
+        raise ValueError(f"placeholder {source!r}: a figure id has letters, digits, '.', '_' or '-' only")
+    fmt = forms = None
+    ablative = False
+    for f in filters:
+        if f == "abl":
+            ablative = True
+        elif f.startswith("n:"):
+            if forms is not None:
+                raise ValueError(f"placeholder {source!r}: plural forms given twice")
+            forms = tuple(" ".join(w.split()) for w in f[2:].split("/"))
+            if len(forms) not in (1, 3, 4) or not all(forms):
+                raise ValueError(f"placeholder {source!r}: give the noun in 3 forms 'one/few/many' "
+                                 f"(«анкета/анкеты/анкет», a 4th for fractions if it differs) "
+                                 f"or in 1 form for every number, not {f!r}")
+            marks = {w.count("#") for w in forms}
+            if marks not in ({0}, {1}):
+                raise ValueError(f"placeholder {source!r}: put one '#' (the number) in every form or in none")
+        elif f in FORMATS:
+            if fmt is not None:
+                raise ValueError(f"placeholder {source!r}: two formats, {fmt!r} and {f!r}")
+            fmt = f
+        else:
+            raise ValueError(f"placeholder {source!r}: unknown format {f!r} "
+                             f"(formats: {', '.join(FORMATS)}; plural forms: 'n:one/few/many'; 'abl')")
+    if ablative and forms is not None:
+        raise ValueError(f"placeholder {source!r}: 'abl' (Kazakh) and plural forms do not go together")
+    return _Placeholder(source, id, fmt, forms, ablative)
+
+
+@lru_cache(maxsize=None)
+def _plural_form(lang: str) -> Any:
+    return Locale.parse(lang).plural_form
+
+
+def _require_count(ph: _Placeholder, value: Number | str | None, unit: str) -> None:
+    """Plural forms and endings go with a count: not a text, nor a value printed with its unit."""
+    if isinstance(value, str) or unit == "p" or ph.fmt == "p" or (unit in UNITS_TEXT and ph.fmt != "raw"):
+        raise ValueError(f"placeholder {ph.source!r}: figure {ph.id!r} ({value!r}, unit {unit!r}) is not a "
+                         f"count; plural forms and 'abl' go with counts (a word after %, тг or a p-value "
+                         f"agrees with the unit, not with the number)")
+
+
+def _with_noun(ph: _Placeholder, value: Number | None, unit: str, text: str, lang: str) -> str:
+    """The formatted number ``text`` with the form of the noun that agrees with it."""
+    assert ph.forms is not None
+    _require_count(ph, value, unit)
+    if len(ph.forms) == 1:
+        form = ph.forms[0]
+    elif value is None:  # «— анкет»
+        form = ph.forms[2]
+    else:
+        category = _plural_form(lang)(_shown(value, _decimals(value, unit, ph.fmt)))
+        position = _FORM_OF_CATEGORY.get(category, 2)
+        form = ph.forms[position if position < len(ph.forms) else 1]
+    return form.replace("#", text) if "#" in form else f"{text} {form}"
+
+
+def _kk_last_word(shown: Decimal) -> str:
+    """The last word of a number read aloud in Kazakh (of its decimals, if any: «5,5» ends in «бес»)."""
+    places = max(0, -int(shown.as_tuple().exponent))
+    n = int(shown.copy_abs() % 1 * 10**places) if places else int(shown.copy_abs())
+    if n % 10 or n == 0:
+        return _KK_UNITS[n % 10]
+    if n % 100:
+        return _KK_TENS[n % 100 // 10]
+    for power, word in ((1000, "жүз"), (10**6, "мың"), (10**9, "миллион")):
+        if n % power:
+            return word
+    return "миллиард"
+
+
+def _with_ablative(ph: _Placeholder, value: Number | None, unit: str, text: str, lang: str) -> str:
+    """The formatted number ``text`` with its Kazakh ablative ending: «280-нен»."""
+    if lang != "kk":
+        raise ValueError(f"placeholder {ph.source!r}: 'abl' is the Kazakh ablative, not for a {lang!r} text")
+    _require_count(ph, value, unit)
+    if value is None:  # «—», no ending
+        return text
+    shown = _shown(value, _decimals(value, unit, ph.fmt))
+    return f"{text}-{KK_ABLATIVE[_kk_last_word(shown)]}"
+
+
+def placeholders(text: str) -> list[str]:
+    """The figure ids a text refers to, in order (a malformed placeholder is a ValueError).
+
+    >>> placeholders("Готовы {{ a1.ready }} из {{ a1.n|int|n:анкеты/анкет/анкет }}.")
     ['a1.ready', 'a1.n']
     """
-    return [m.group(1) for m in _PLACEHOLDER.finditer(text)]
+    return [_parse(m["body"]).id for m in _PLACEHOLDER.finditer(text)]
 
 
 def fill(text: str, figures: Mapping[str, Mapping[str, Any]], lang: str) -> str:
-    """Replace every ``{{ id }}`` / ``{{ id|fmt }}`` with the formatted recorded value.
+    """Replace every placeholder (``{{ id }}``, ``{{ id|fmt }}``, ``{{ id|n:one/few/many }}``,
+    ``{{ id|abl }}``, see the module docstring) with the formatted recorded value.
+
+    Ids missing from the record raise :class:`MissingFigureError` (listing all of them); a malformed
+    placeholder, or plural forms after a value that is not a count, raise ValueError naming it.
 
     >>> figs = {"a.n": {"value": 752, "unit": "count"}, "a.p": {"value": 99.601, "unit": "percent"}}
     >>> fill("n = {{ a.n }}, {{a.p|pct2}}", figs, "ru")
     'n = 752, 99,60\\xa0%'
+
+    The noun agrees with the number as shown (forms one/few/many; a fraction takes the second, or a
+    fourth form if given):
+
+    >>> text = "{{ x|n:принятая анкета/принятые анкеты/принятых анкет }}"
+    >>> [fill(text, {"x": {"value": v, "unit": "count"}}, "ru") for v in (1000, 821, 92)]
+    ['1\\xa0000 принятых анкет', '821 принятая анкета', '92 принятые анкеты']
+    >>> [fill("{{ x|num1|n:год/года/лет }}", {"x": {"value": v, "unit": "years"}}, "ru") for v in (1, 5.5)]
+    ['1,0 года', '5,5 года']
+
+    ``#`` places the number among the forms, so that a verb before it agrees too:
+
+    >>> fill("Опрос {{ x|n:прошёл # человек/прошли # человека/прошли # человек }}.",
+    ...      {"x": {"value": 21, "unit": "respondents"}}, "ru")
+    'Опрос прошёл 21 человек.'
+
+    A unit ending in a dot before the sentence's dot gives one dot:
+
+    >>> fill("Айырмасы — {{ d }}.", {"d": {"value": 2.04, "unit": "pp"}}, "kk")
+    'Айырмасы — 2,0\\xa0п.т.'
     """
-    missing = sorted({i for i in placeholders(text) if i not in figures})
+    found = [(m, _parse(m["body"])) for m in _PLACEHOLDER.finditer(text)]
+    missing = sorted({ph.id for _, ph in found if ph.id not in figures})
     if missing:
         raise MissingFigureError(f"text refers to figures not in the record: {missing}")
+    parsed = {m.start(): ph for m, ph in found}
 
     def repl(m: re.Match[str]) -> str:
-        fig = figures[m.group(1)]
-        return format_value(fig["value"], fig["unit"], lang, m.group(2))
+        ph = parsed[m.start()]
+        fig = figures[ph.id]
+        out = format_value(fig["value"], fig["unit"], lang, ph.fmt)
+        if ph.forms is not None:
+            out = _with_noun(ph, fig["value"], fig["unit"], out, lang)
+        if ph.ablative:
+            out = _with_ablative(ph, fig["value"], fig["unit"], out, lang)
+        return out + ("." if m["dot"] and not out.endswith(".") else "")
 
     return _PLACEHOLDER.sub(repl, text)

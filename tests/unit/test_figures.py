@@ -1,6 +1,7 @@
 """The figures record and the placeholder filling of report texts."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -80,3 +81,135 @@ class TestFill:
     def test__format_value__none_and_text(self):
         assert figures.format_value(None, "count", "ru") == "—"
         assert figures.fill("{{ t }}", self.FIGS, "ru") == "family"
+
+
+class TestFormatNumber:
+    def test__format_number__groups_with_no_break_space_and_decimal_comma_in_both_languages(self):
+        for lang in ("ru", "kk"):
+            assert figures.format_number(1274753, lang=lang) == "1\u00a0274\u00a0753"
+            assert figures.format_number(1234.5, 2, lang=lang) == "1\u00a0234,50"
+            assert figures.format_number(-9950000, lang=lang) == "-9\u00a0950\u00a0000"
+
+    def test__format_number__rounds_as_python_prints_and_drops_the_sign_of_zero(self):
+        assert figures.format_number(88.06, 1) == "88,1"
+        assert figures.format_number(0.125, 2) == "0,12"  # an exact tie: half to even, as f"{0.125:.2f}"
+        assert figures.format_number(2.675, 2) == "2,67"  # the float is 2.67499…
+        assert figures.format_number(-0.04, 1) == "0,0"
+        assert figures.format_number(999.96, 1) == "1\u00a0000,0"
+
+    def test__format_number__numpy_scalars_and_nan(self):
+        assert figures.format_number(np.int64(1894)) == "1\u00a0894"
+        assert figures.format_number(np.float64(12.345), 1) == "12,3"
+        assert figures.format_number(float("nan"), 1) == "—"
+
+    def test__format_value__units_formats_and_p_values_per_language(self):
+        assert figures.format_value(2.04, "pp", "ru") == "2,0\u00a0п.п."
+        assert figures.format_value(2.04, "pp", "kk") == "2,0\u00a0п.т."
+        assert figures.format_value(9950000.0, "kzt", "ru", "raw") == "9\u00a0950\u00a0000"
+        assert figures.format_value(5.5, "experience_years", "ru") == "5,50"
+        assert figures.format_value(0.0315, "p", "kk") == "0,032"
+        assert figures.format_value(0.2, "count", "ru", "p") == "0,200"
+
+
+class TestFillPlural:
+    FORMS = "{{ x|n:принятая анкета/принятые анкеты/принятых анкет }}"
+
+    @staticmethod
+    def _fill(text, value, unit="count", lang="ru"):
+        return figures.fill(text, {"x": {"value": value, "unit": unit}}, lang)
+
+    def test__fill__noun_agrees_with_the_number(self):
+        got = [self._fill(self.FORMS, v) for v in (1, 2, 5, 11, 21, 22, 92, 111, 821, 1000)]
+        assert got == ["1 принятая анкета", "2 принятые анкеты", "5 принятых анкет", "11 принятых анкет",
+                       "21 принятая анкета", "22 принятые анкеты", "92 принятые анкеты",
+                       "111 принятых анкет", "821 принятая анкета", "1\u00a0000 принятых анкет"]
+
+    def test__fill__fraction_takes_the_second_form_or_the_fourth(self):
+        assert self._fill("{{ x|n:год/года/лет }}", 5.5) == "5,50 года"
+        assert self._fill("{{ x|n:год/года/лет }}", 5.0) == "5 лет"  # a whole float prints as an integer
+        four = "{{ x|n:принятая анкета/принятые анкеты/принятых анкет/принятой анкеты }}"
+        assert self._fill(four, 2.5) == "2,50 принятой анкеты"
+        assert self._fill(four, 2) == "2 принятые анкеты"
+
+    def test__fill__format_and_forms_combined_agree_with_the_number_as_shown(self):
+        assert self._fill("{{ x|int|n:год/года/лет }}", 20.6) == "21 год"
+        assert self._fill("{{ x | num1 | n: год / года / лет }}", 1) == "1,0 года"
+
+    def test__fill__hash_places_the_number_so_a_verb_agrees(self):
+        text = "Опрос {{ x|n:прошёл # человек/прошли # человека/прошли # человек }}."
+        assert [self._fill(text, v) for v in (1, 2, 5, 21)] == [
+            "Опрос прошёл 1 человек.", "Опрос прошли 2 человека.", "Опрос прошли 5 человек.",
+            "Опрос прошёл 21 человек."]
+
+    def test__fill__kazakh_one_form_and_no_forms(self):
+        assert self._fill("{{ x|n:адам }}", 21, lang="kk") == "21 адам"
+        assert self._fill("{{ x }} адам", 1000, lang="kk") == "1\u00a0000 адам"
+
+    def test__fill__missing_value_takes_the_many_form(self):
+        assert self._fill(self.FORMS, None) == "— принятых анкет"
+
+    def test__fill__malformed_plural_spec_is_a_value_error_naming_the_placeholder(self):
+        for bad in ("{{ x|n:анкета/анкеты }}", "{{ x|n:анкета//анкет }}", "{{ x|n: }}",
+                    "{{ x|n:# анкета/анкеты/# анкет }}", "{{ x|n:a/b/c|n:a/b/c }}"):
+            with pytest.raises(ValueError, match=re.escape(repr(bad))):
+                self._fill(f"Всего {bad}.", 5)
+
+    def test__fill__unknown_format_or_bad_id_is_a_value_error(self):
+        with pytest.raises(ValueError, match=r"unknown format 'pct'"):
+            self._fill("{{ x|pct }}", 5)
+        with pytest.raises(ValueError, match=r"'\{\{ x y \}\}'"):
+            self._fill("{{ x y }}", 5)
+
+    def test__fill__forms_after_a_percentage_or_a_text_are_a_value_error(self):
+        with pytest.raises(ValueError, match="not a count"):
+            self._fill("{{ x|n:ответ/ответа/ответов }}", 12.5, unit="percent")
+        with pytest.raises(ValueError, match="not a count"):
+            self._fill("{{ x|n:ответ/ответа/ответов }}", "family", unit="code")
+        assert self._fill("{{ x|raw|n:тенге }}", 9950000, unit="kzt") == "9\u00a0950\u00a0000 тенге"
+
+    def test__fill__unknown_id_with_forms_is_still_a_missing_figure_error(self):
+        with pytest.raises(figures.MissingFigureError, match=r"\['nope'\]"):
+            figures.fill("{{ nope|n:анкета/анкеты/анкет }}", {}, "ru")
+
+
+class TestFillPunctuation:
+    def test__fill__unit_ending_in_a_dot_before_a_sentence_dot_gives_one_dot(self):
+        figs = {"d": {"value": 2.04, "unit": "pp"}, "n": {"value": 5, "unit": "count"}}
+        assert figures.fill("Разница {{ d }}.", figs, "ru") == "Разница 2,0\u00a0п.п."
+        assert figures.fill("Айырмасы {{ d }}. Келесі.", figs, "kk") == "Айырмасы 2,0\u00a0п.т. Келесі."
+        assert figures.fill("({{ d }}), {{ d }}", figs, "ru") == "(2,0\u00a0п.п.), 2,0\u00a0п.п."
+        assert figures.fill("Всего {{ n }}.", figs, "ru") == "Всего 5."
+
+
+class TestPlaceholders:
+    def test__placeholders__ids_in_order_whatever_the_filters(self):
+        text = "{{ a.n|n:анкета/анкеты/анкет }} и {{a.p|pct1}}, {{ b-c_d.e|int|n:год/года/лет }}; {{ a.n }}."
+        assert figures.placeholders(text) == ["a.n", "a.p", "b-c_d.e", "a.n"]
+
+    def test__placeholders__malformed_one_is_a_value_error(self):
+        with pytest.raises(ValueError, match="a/b"):
+            figures.placeholders("{{ a.n|n:a/b }}")
+
+
+class TestFillKazakhAblative:
+    @staticmethod
+    def _fill(text, value, unit="count", lang="kk"):
+        return figures.fill(text, {"x": {"value": value, "unit": unit}}, lang)
+
+    def test__fill__ablative_ending_follows_the_last_word_of_the_number(self):
+        got = {v: self._fill("{{ x|abl }} астам", v) for v in (1, 3, 5, 6, 10, 40, 80, 100, 280, 15000, 1274753)}
+        assert got == {1: "1-ден астам", 3: "3-тен астам", 5: "5-тен астам", 6: "6-дан астам",
+                       10: "10-нан астам", 40: "40-тан астам", 80: "80-нен астам", 100: "100-ден астам",
+                       280: "280-нен астам", 15000: "15\u00a0000-нан астам",
+                       1274753: "1\u00a0274\u00a0753-тен астам"}
+        assert self._fill("{{ x|abl }}", 5.5) == "5,50-ден"  # «бес бүтін жүзден елу»
+        assert self._fill("{{ x|num1|abl }}", 5.5) == "5,5-тен"  # «бес бүтін оннан бес»
+        assert self._fill("{{ x|abl }} астам", None) == "— астам"
+
+    def test__fill__ablative_outside_kazakh_or_after_a_unit_is_a_value_error(self):
+        with pytest.raises(ValueError, match="Kazakh ablative"):
+            self._fill("{{ x|abl }}", 5, lang="ru")
+        with pytest.raises(ValueError, match="not a count"):
+            self._fill("{{ x|abl }}", 12.5, unit="percent")
+        with pytest.raises(ValueError, match="do not go together"):
+            self._fill("{{ x|abl|n:адам }}", 5)

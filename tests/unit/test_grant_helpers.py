@@ -99,11 +99,13 @@ class TestAudit:
         assert audit.compare(1280, 1200, relation="gte") == "ok"
         assert audit.compare(710, 900, relation="gte") == "mismatch"
 
+    TEXTS = {"label_ru": "Итог", "label_kk": "Жиыны", "source_ru": "§1, задача 2", "source_kk": "§1, 2-міндет"}
+
     def test__run_checks__sum_prefix_and_skipped(self):
         values = {"r.total": 926.0, "r.ev.1": 41.0, "r.ev.2": 669.0}
         checks = [
-            {"id": "sum", "kind": "internal_consistency", "label_ru": "x", "reported": "r.total", "recomputed": {"sum": ["r.ev.*"]}},
-            {"id": "rec", "kind": "vs_record_data", "label_ru": "y", "reported": "r.total", "recomputed": "reach.none"},
+            {"id": "sum", "kind": "internal_consistency", **self.TEXTS, "reported": "r.total", "recomputed": {"sum": ["r.ev.*"]}},
+            {"id": "rec", "kind": "vs_record_data", **self.TEXTS, "reported": "r.total", "recomputed": "reach.none"},
         ]
         df, skipped = audit.run_checks(checks, values)
         assert df[["check", "reported", "recomputed", "difference", "status"]].to_dict("records") == [
@@ -112,18 +114,107 @@ class TestAudit:
 
     def test__bad_kind__raises(self):
         with pytest.raises(ValueError):
-            audit.row("x", 1, 1, kind="other", source="", label_ru="", label_kk="")
+            audit.row("x", 1, 1, kind="other", source_ru="", source_kk="", label_ru="", label_kk="")
 
     def test__write_csv__deterministic_format(self, tmp_path):
-        df = audit.frame([audit.row("b", 6.2, 100 * 6215164 / 9950000, kind="internal_consistency", source="s",
-                                    label_ru="r", label_kk="k", decimals=1),
-                          audit.row("a", 752, 752, kind="vs_record_data", source="s", label_ru="r", label_kk="k")])
+        df = audit.frame([audit.row("b", 6.2, 100 * 6215164 / 9950000, kind="internal_consistency", **self.TEXTS, decimals=1),
+                          audit.row("a", 752, 752, kind="vs_record_data", **self.TEXTS)])
         path = audit.write_csv(df, tmp_path / "audit.csv")
         out = pd.read_csv(path, dtype=str)
         assert out["check"].tolist() == ["b", "a"]  # internal_consistency first, then vs_record_data
         assert out.loc[0, "recomputed"] == "62.464"
         assert out.loc[1, "reported"] == "752"
         assert set(out["status"]) == {"ok", "mismatch"}
+        assert out.columns.tolist() == audit.COLUMNS
+
+    def test__run_checks__texts_quote_and_note_per_language_reach_the_row(self):
+        checks = [{"id": "q", "kind": "internal_consistency", **self.TEXTS, "quote": "Всего приняли участие: 926",
+                   "note_ru": "примечание", "note_kk": "ескертпе", "reported": "r.total", "recomputed": 926}]
+        df, _ = audit.run_checks(checks, {"r.total": 926.0})
+        got = df[["source_ru", "source_kk", "quote", "note_ru", "note_kk", "status"]].to_dict("records")
+        assert got == [{"source_ru": "§1, задача 2", "source_kk": "§1, 2-міндет", "quote": "Всего приняли участие: 926",
+                        "note_ru": "примечание", "note_kk": "ескертпе", "status": "ok"}]
+
+    @pytest.mark.parametrize("change", [
+        {"source": "§1 task 2, list of trainings"},          # the one-language source of earlier registries
+        {"source_kk": ""},                                   # a language missing
+        {"label_kk": None},
+        {"note_ru": "примечание"},                           # a note in one language only
+    ])
+    def test__run_checks__a_check_without_its_texts_in_both_languages__raises(self, change):
+        check = {"id": "c", "kind": "internal_consistency", **self.TEXTS, "reported": 1, "recomputed": 1} | change
+        check = {k: v for k, v in check.items() if v is not None}
+        with pytest.raises(audit.AuditConfigError, match="'c'"):
+            audit.run_checks([check], {})
+
+    GEN = {"source_ru": "§4, «Возрастной показатель»", "source_kk": "§4, «Жас көрсеткіші»",
+           "label_ru": "Возраст {name}: отчёт и записи", "label_kk": "{name}: есеп пен жазбалар"}
+
+    def test__pairs_vs_record__names_from_the_registries_and_printed_words_as_quote(self):
+        from helpers import paths
+        values = {"rep.age.59plus": 75.0, "rep.age.total": 1894.0, "rec.age.59plus": 8.0}
+        out = audit.pairs_vs_record(values, "rep.age.", "rec.age.", check_prefix="record.age", texts=self.GEN,
+                                    names=audit.category_names(paths.CONFIG), quotes={"59plus": "59 лет и выше"})
+        assert out[["check", "label_ru", "label_kk", "source_kk", "quote", "status"]].to_dict("records") == [
+            {"check": "record.age.59plus", "label_ru": "Возраст 59 лет и выше: отчёт и записи",
+             "label_kk": "59 жас және одан жоғары: есеп пен жазбалар", "source_kk": "§4, «Жас көрсеткіші»",
+             "quote": "59 лет и выше", "status": "mismatch"}]
+
+    def test__pairs_vs_record__a_category_without_a_name__raises(self):
+        with pytest.raises(audit.AuditConfigError, match="'nobody'"):
+            audit.pairs_vs_record({"rep.nobody": 1.0}, "rep.", "rec.", check_prefix="x", texts=self.GEN, names={})
+
+    def test__events_vs_record__event_id_in_both_languages(self):
+        texts = {"source_ru": "§1, задача 2", "source_kk": "§1, 2-міндет",
+                 "label_ru": "Участники мероприятия {code}", "label_kk": "{code} іс-шарасының қатысушылары"}
+        out = audit.events_vs_record({"RT-01": 56.0}, {}, texts=texts)
+        assert out[["label_ru", "label_kk", "source_kk", "quote", "recomputed"]].to_dict("records") == [
+            {"label_ru": "Участники мероприятия RT-01", "label_kk": "RT-01 іс-шарасының қатысушылары",
+             "source_kk": "§1, 2-міндет", "quote": "", "recomputed": 0.0}]
+
+    def test__category_names__every_age_band_and_social_category_with_figure_id_codes(self):
+        from helpers import paths
+        names = audit.category_names(paths.CONFIG)
+        assert names["59plus"] == ("59 лет и выше", "59 жас және одан жоғары")
+        assert names["elderly"][1] == "Егде жастағы адамдар (50 жастан асқан)"
+        assert "59+" not in names
+
+
+class TestAuditAnnex:
+    LABELS = {"columns": {"check": "Тексеру", "reported": "Есепте", "recomputed": "Қайта есептелді", "difference": "Айырма",
+                          "status": "Мәртебесі", "source": "Есептің қай жерінде", "quote": "Дәйексөз", "note": "Ескертпе"},
+              "status": {"ok": "сәйкес", "mismatch": "сәйкессіздік"}}
+
+    def _audit(self):
+        return audit.frame([audit.row("a", 1894, 1504 + 215 + 926, kind="internal_consistency",
+                                      source_ru="§1, строка 1", source_kk="§1, 1-жол", label_ru="Бенефициары",
+                                      label_kk="Бенефициарлар", quote="помогли 1 504 гражданам",
+                                      note_ru="консультации, а не люди", note_kk="адамдар емес, консультациялар")])
+
+    def test__audit_annex__texts_in_the_language_and_the_quote_verbatim(self):
+        from helpers.grant import tables
+        kk = tables.audit_annex(self._audit(), self.LABELS, "kk")
+        assert kk.columns.tolist() == list(self.LABELS["columns"].values())
+        assert kk.iloc[0].tolist() == ["Бенефициарлар", "1\xa0894", "2\xa0645", "-751", "сәйкессіздік", "§1, 1-жол",
+                                       "помогли 1 504 гражданам", "адамдар емес, консультациялар"]
+        ru = tables.audit_annex(self._audit(), self.LABELS, "ru")
+        assert ru.iloc[0, 5] == "§1, строка 1" and ru.iloc[0, 6] == "помогли 1 504 гражданам"
+
+    def test__audit_annex__repository_checks_show_no_english_source(self):
+        import re
+
+        from helpers import paths
+        from helpers.grant import tables
+        checks = planfact.load_registry(paths.CONFIG / "indicators.yaml")["audit_checks"]
+        df = audit.frame([audit.row(c["id"], 1, 1, kind=c["kind"], source_ru=c["source_ru"], source_kk=c["source_kk"],
+                                    label_ru=c["label_ru"], label_kk=c["label_kk"], quote=c.get("quote", ""),
+                                    note_ru=c.get("note_ru", ""), note_kk=c.get("note_kk", "")) for c in checks])
+        for lang in ("ru", "kk"):
+            shown = tables.audit_annex(df, self.LABELS, lang).drop(columns=["Дәйексөз"])
+            words = {w for cell in shown.to_numpy().ravel() for tok in str(cell).split()
+                     if not re.search(r"[A-Za-z]\d|\b[A-Z]{1,4}-\d", tok) for w in re.findall(r"[A-Za-z]{2,}", tok)
+                     if not re.fullmatch(r"[IVX]+", w)}  # codes (T1-01, IW-04) and section numbers (IV) pass
+            assert not words, (lang, words)
 
 
 class TestDedup:

@@ -96,8 +96,13 @@ def record_share(rec: Any, fid: str, x: int, n: int, *, label_ru: str, label_kk:
     return {"x": x, "n": n, **est}
 
 
-def tests_display(tests: pd.DataFrame, ui: Mapping[str, str], labels: Mapping[str, str], key: str = "variable") -> pd.DataFrame:
-    """A table of chi-square results (columns of ``ChiSquare.as_dict`` plus ``key``) for readers."""
+def tests_display(tests: pd.DataFrame, ui: Mapping[str, str], labels: Mapping[str, str], key: str = "variable",
+                  lang: str = "ru") -> pd.DataFrame:
+    """A table of chi-square results (columns of ``ChiSquare.as_dict`` plus ``key``) for readers.
+
+    Headers come from the ``ui`` texts (``p_holm`` for the Holm-adjusted p when ``tests`` has it);
+    p-values are formatted for ``lang``.
+    """
     from helpers.figures import format_number, format_value
 
     out = pd.DataFrame({
@@ -105,10 +110,56 @@ def tests_display(tests: pd.DataFrame, ui: Mapping[str, str], labels: Mapping[st
         "n": [format_number(v) for v in tests["n"]],
         ui["statistic"]: [format_number(v, 2) for v in tests["statistic"]],
         ui["df"]: [format_number(v) for v in tests["df"]],
-        ui["p_value"]: [format_value(v, "p", "ru") for v in tests["p_value"]],
+        ui["p_value"]: [format_value(v, "p", lang) for v in tests["p_value"]],
         ui["cramers_v"]: [format_number(v, 2) for v in tests["cramers_v"]],
         ui["expected_warning"]: [ui["warning_yes"] if w else ui["warning_no"] for w in tests["warning"]],
     })
     if "p_holm" in tests:
-        out.insert(5, "p (Holm)", [format_value(v, "p", "ru") for v in tests["p_holm"]])
+        out.insert(5, ui["p_holm"], [format_value(v, "p", lang) for v in tests["p_holm"]])
     return out.astype("str")
+
+
+def merged_label(ui: Mapping[str, str], variable: str) -> str:
+    """Reader label of the level :func:`helpers.analysis.regression.collapse_rare` merges rare levels
+    into: ``ui["merged_<variable>"]`` (e.g. «Другие регионы (объединены)»), else ``ui["merged_level"]``."""
+    return ui.get(f"merged_{variable}", ui["merged_level"])
+
+
+def logit_display(table: pd.DataFrame, ui: Mapping[str, str], variables: Mapping[str, str],
+                  levels: Mapping[str, Mapping[str, str]], *, threshold: int, confidence: float,
+                  lang: str = "ru") -> pd.DataFrame:
+    """Odds ratios (``regression.logit_odds_ratios(...).table``) as the reader sees them: characteristic,
+    level and reference level by their labels in ``lang``, n (below ``threshold`` shown as '<threshold'),
+    odds ratio, interval, p.
+
+    ``levels`` maps a variable to its code → label mapping; the merged level of
+    ``regression.collapse_rare`` is labelled by :func:`merged_label`. A level with no label stops
+    the run rather than show a code.
+
+    >>> t = pd.DataFrame({"variable": ["region"], "level": ["other"], "reference": ["ALA"], "n_level": [22],
+    ...     "odds_ratio": [1.3359], "ci_low": [0.2778], "ci_high": [6.4254], "p_value": [0.7178]})
+    >>> ui = {"variable": "Признак", "level": "Категория", "reference": "Категория сравнения", "odds_ratio": "ОШ",
+    ...       "ci": "ДИ", "p_value": "p", "merged_level": "Другие (объединены)", "merged_region": "Другие регионы (объединены)"}
+    >>> logit_display(t, ui, {"region": "Регион"}, {"region": {"ALA": "г. Алматы"}}, threshold=5, confidence=0.95).iloc[0].tolist()
+    ['Регион', 'Другие регионы (объединены)', 'г. Алматы', '22', '1,34', '0,28–6,43', '0,718']
+    """
+    from helpers.analysis.regression import MERGED
+    from helpers.figures import format_number, format_value
+
+    def label(var: str, code: str) -> str:
+        if code == MERGED and code not in levels.get(var, {}):
+            return merged_label(ui, var)
+        if code not in levels.get(var, {}):
+            raise KeyError(f"logit table: no {lang} label for level {code!r} of {var!r}")
+        return levels[var][code]
+
+    return pd.DataFrame({
+        ui["variable"]: [variables.get(v, v) for v in table["variable"]],
+        ui["level"]: [label(v, lv) for v, lv in zip(table["variable"], table["level"])],
+        ui["reference"]: [label(v, r) for v, r in zip(table["variable"], table["reference"])],
+        "n": [f"<{threshold}" if n < threshold else format_number(n) for n in table["n_level"]],
+        ui["odds_ratio"]: [format_number(v, 2) for v in table["odds_ratio"]],
+        ci_header(ui, confidence): [f"{format_number(a, 2)}–{format_number(b, 2)}"
+                                    for a, b in zip(table["ci_low"], table["ci_high"])],
+        ui["p_value"]: [format_value(p, "p", lang) for p in table["p_value"]],
+    }).astype("str")

@@ -29,10 +29,16 @@ class LogitResult:
     converged: bool
 
 
-def collapse_rare(s: pd.Series, min_n: int, other: str = "other") -> pd.Series:
+#: code of the level :func:`collapse_rare` merges rare levels into (a code in the data; readers see
+#: ``present.merged_label``, e.g. «Другие регионы (объединены)»)
+MERGED = "other"
+
+
+def collapse_rare(s: pd.Series, min_n: int, other: str = MERGED) -> pd.Series:
     """Merge categories with fewer than ``min_n`` observations into ``other`` (NA stays NA).
 
     A categorical ``s`` stays categorical (``other`` becomes one of its categories when needed).
+    The merged level is a code: the reader tables label it (``present.logit_display``).
 
     >>> collapse_rare(pd.Series(["a", "a", "b", None]), 2).tolist()
     ['a', 'a', 'other', nan]

@@ -67,7 +67,21 @@ def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], 
 
 
 def audit_annex(audit_df: pd.DataFrame, labels: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """The audit as a reader table: check (in the language), reported, recomputed, difference, status, source."""
+    """The audit as a reader table: check, reported, recomputed, difference, status, where in the report
+    and note — each in ``lang`` — and the report's own words.
+
+    The column ``labels["columns"]["quote"]`` holds verbatim quotations of the hand-made report (Russian,
+    as printed; empty when the check quotes nothing): show it as quotations
+    (``report.table(..., quote_columns=[labels["columns"]["quote"]])``).
+
+    >>> df = pd.DataFrame({"label_ru": ["Итог"], "label_kk": ["Жиыны"], "reported": [926.0], "recomputed": [920.0],
+    ...     "difference": [6.0], "status": ["mismatch"], "source_ru": ["§1, задача 2"], "source_kk": ["§1, 2-міндет"],
+    ...     "quote": ["Всего приняли участие: 926"], "note_ru": [""], "note_kk": [""]})
+    >>> labels = {"columns": {"check": "Т", "reported": "Е", "recomputed": "Қ", "difference": "А", "status": "М",
+    ...     "source": "Д", "quote": "Ү", "note": "Ес"}, "status": {"mismatch": "сәйкессіздік"}}
+    >>> audit_annex(df, labels, "kk").iloc[0].tolist()
+    ['Жиыны', '926', '920', '6', 'сәйкессіздік', '§1, 2-міндет', 'Всего приняли участие: 926', '']
+    """
     c = labels["columns"]
     return pd.DataFrame({
         c["check"]: audit_df[f"label_{lang}"],
@@ -75,7 +89,9 @@ def audit_annex(audit_df: pd.DataFrame, labels: Mapping[str, Any], lang: str) ->
         c["recomputed"]: [_value(round(x, 4), "") for x in audit_df["recomputed"]],
         c["difference"]: [_value(round(x, 4), "") for x in audit_df["difference"]],
         c["status"]: [labels["status"][s] for s in audit_df["status"]],
-        c["source"]: audit_df["source"],
+        c["source"]: audit_df[f"source_{lang}"],
+        c["quote"]: audit_df["quote"],
+        c["note"]: audit_df[f"note_{lang}"],
     }).reset_index(drop=True)
 
 
