@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.figures import format_number
+from helpers.figures import fill, format_number
 
 
 def _num(x: Any, decimals: int = 0) -> str:
@@ -24,6 +24,20 @@ def _value(x: Any, unit: str) -> str:
     if unit == "percent":
         return _num(x, 1) + "\u00a0%"
     return _num(x, 0 if float(x).is_integer() else 2)
+
+
+def _qualified(qualifier: str, plan: Any, unit: str, lang: str) -> str:
+    """A plan with its qualifier: a word before the number («не менее 240»), or a text template whose
+    ``{{ plan }}`` placeholder is filled like a report text («{{ plan|abl }} астам» → «1 000 000-нан астам»).
+
+    >>> _qualified("{{ plan|abl }} астам", 1000000, "count", "kk")
+    '1\xa0000\xa0000-нан астам'
+    >>> _qualified("не менее", 80.0, "percent", "ru")
+    'не менее 80,0\xa0%'
+    """
+    if "{{" in qualifier and plan is not None and not pd.isna(plan):
+        return fill(qualifier, {"plan": {"value": float(plan), "unit": unit}}, lang)
+    return (qualifier + " " + _value(plan, unit)).strip()
 
 
 def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks: list[str] | None = None) -> pd.DataFrame:
@@ -42,7 +56,7 @@ def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks:
     q = labels["qualifier"]
     out = pd.DataFrame({
         c["indicator"]: d["indicator"] if lang == "ru" else d["indicator_kk"],
-        c["plan"]: [(q.get(qq, "") + " " + _value(p, u)).strip() for p, u, qq in zip(d["plan"], d["unit"], d["plan_qualifier"])],
+        c["plan"]: [_qualified(q.get(qq, ""), p, u, lang) for p, u, qq in zip(d["plan"], d["unit"], d["plan_qualifier"])],
         c["fact"]: [_value(f, u) for f, u in zip(d["fact"], d["unit"])],
         c["fact_reported"]: [_value(f, u) for f, u in zip(d["fact_reported"], d["unit"])],
         c["pct_achieved"]: [_num(x, 1) + "\u00a0%" if pd.notna(x) else "—" for x in d["pct_achieved"]],
