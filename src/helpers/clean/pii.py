@@ -1,7 +1,8 @@
 """Personal data: salted pseudonymous ids and masking of free text.
 
 Law of the RK «О медиации» art. 8 (confidentiality) and «О персональных данных и их защите»:
-names, phone numbers, e-mails and IINs never reach ``data/processed``. Ids are a keyed hash
+names, phone numbers, e-mails and IINs never reach ``data/processed`` (free text is masked by
+:mod:`helpers.clean.masking`, once per distinct text: :func:`mask_text`). Ids are a keyed hash
 (SipHash-2-4, a pseudorandom function designed for exactly this: short inputs, secret key) of
 the *normalised* value, so the same person written differently (case, spaces, phone
 punctuation) gets the same id; the 128-bit key is derived from the salt, which comes from
@@ -11,18 +12,15 @@ punctuation) gets the same id; the 128-bit key is derived from the salt, which c
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from helpers.clean.masking import mask, mask_contacts
 from helpers.clean.normalise import _match_key_values, match_key, per_unique
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
-PHONE = re.compile(r"(?<![\w])(?:\+7|8|7)?[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)")
 ID_LENGTH = 12
 
 
@@ -126,25 +124,24 @@ def ids_of_hashes(head: np.ndarray) -> pa.Array:
 
 
 def mask_text(s: pd.Series, names: Iterable[str] = ()) -> pd.Series:
-    """Mask e-mails, 12-digit IINs, phone numbers and the given known names in free text.
+    """Mask phone numbers, IINs, e-mails and people's names in free text (:func:`helpers.clean.masking.mask`),
+    once per distinct text; NA stays NA. ``names``: people's names known from elsewhere in the run.
 
-    >>> mask_text(pd.Series(["пишите ivan@mail.kz или 8 701 123 45 67, ИИН 900101300123, Иванов"]), ["Иванов"]).tolist()
-    ['пишите [e-mail] или [phone], ИИН [IIN], [name]']
+    >>> mask_text(pd.Series(["пишите ivan@mail.kz или 8 701 123 45 67, ИИН 900101300123, Жакупов", None]), ["Жакупов"]).tolist()
+    ['пишите [e-mail] или [phone], ИИН [IIN], [name]', nan]
     """
-    parts = sorted({str(n).strip() for n in names if isinstance(n, str) and len(str(n).strip()) >= 3}, key=len, reverse=True)
+    known = frozenset(n.strip() for n in names if isinstance(n, str) and len(n.strip()) >= 3)
 
     def values(u: pd.Series) -> pd.Series:
-        out = u.astype("str")
-        out = out.str.replace(EMAIL, "[e-mail]", regex=True).str.replace(IIN, "[IIN]", regex=True).str.replace(PHONE, "[phone]", regex=True)
-        for i in range(0, len(parts), 500):
-            pat = r"(?i)(?<!\w)(?:" + "|".join(re.escape(p) for p in parts[i : i + 500]) + r")(?!\w)"
-            out = out.str.replace(pat, "[name]", regex=True)
-        return out.where(u.notna())
+        return pd.Series([mask(t, known) if isinstance(t, str) else None for t in u.astype("str")], index=u.index, dtype="str")
 
     return per_unique(s, values)
 
 
 def contains_personal_data(s: pd.Series) -> pd.Series:
-    """True where a text still contains an e-mail, a phone number or a 12-digit number."""
-    t = s.astype("str").fillna("")
-    return t.str.contains(EMAIL) | t.str.contains(IIN) | t.str.contains(PHONE)
+    """True where a text still contains an e-mail, a phone number or an IIN (names are not looked for)."""
+
+    def found(u: pd.Series) -> pd.Series:
+        return pd.Series([isinstance(t, str) and mask_contacts(t) != t for t in u.astype("str")], index=u.index, dtype=bool)
+
+    return per_unique(s, found)

@@ -37,6 +37,8 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.clean.csv_safety import neutralise_csv
+
 from helpers.config_files import read_yaml
 from helpers.grant.transcripts import safe_code
 
@@ -276,7 +278,7 @@ def fmt_number(x: float) -> str:
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     """Write audit.csv deterministically (sorted rows, fixed number format, UTF-8, LF)."""
-    out = frame(df.to_dict("records"))
+    out = neutralise_csv(frame(df.to_dict("records")))  # the texts; the numbers below are numbers, not formulas
     for col in ("reported", "recomputed", "difference"):
         out[col] = out[col].map(fmt_number)
     path = Path(path)
