@@ -1,0 +1,185 @@
+"""Row rules: every cleaning rule is a named expression that marks a row kept, rejected (rule,
+reason, column, the masked value) or a duplicate of an earlier row; one collector serves surveys,
+journals, participant lists and the register.
+
+A source declares its rules in order; a row gets the first rule it breaks::
+
+    rules = [
+        Rule("hidden_row", "the row is hidden in the workbook", pl.col("hidden")),
+        Rule("bad_timestamp", "the timestamp is missing or in no known format",
+             pl.col("submitted_at").is_null(), column="Отметка времени", value=pl.col("Отметка времени")),
+        Duplicate("duplicate_respondent", "same e-mail as row {kept} (the earliest submission, kept)",
+                  key=["email_key"], order=["submitted_at"]),
+    ]
+    marked = apply(frame, rules)           # + _rule, _reason, _column, _value, _kept_row
+    result = collect(marked, "surveys/population_ru.csv", mask=masking.mask)
+
+:func:`collect` splits the marked frame into the kept rows and the rejected-rows records, and
+gives the file's row accounting (``rows_in = rows_kept + rows_rejected + rows_duplicate``), which
+it checks. :func:`check_share` stops a run where a file loses more than a given share of its rows:
+a wholesale format problem is not data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from helpers.clean import CleaningError
+
+#: columns :func:`apply` adds (and :func:`collect` removes from the kept rows)
+MARKS: tuple[str, ...] = ("_rule", "_reason", "_column", "_value", "_kept_row")
+#: the columns of a rejected-rows file (``rejected/<source>.csv``) besides ``source_file``
+REJECTED_COLUMNS: tuple[str, ...] = ("source_row", "rule", "reason", "column", "value")
+ACCOUNTING_COLUMNS: tuple[str, ...] = ("source_file", "rows_in", "rows_kept", "rows_rejected", "rows_duplicate")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A row breaks the rule where ``when`` is true (null counts as false).
+
+    ``reason`` is the text of the rejected-rows file; ``detail``, when given, is a per-row text
+    appended to it (e.g. the value that is not a whole number). ``value`` is what the reviewer
+    sees of the offending cell (masked by :func:`collect`).
+    """
+
+    name: str
+    reason: str
+    when: pl.Expr
+    column: str = ""
+    value: pl.Expr | None = None
+    detail: pl.Expr | None = None
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Rows with equal ``key`` values (none null) among those no earlier rule rejected: the first by
+    ``order`` (then ``source_row``) is kept, the others are duplicates of it. ``reason`` may hold
+    ``{kept}``, the kept row's number as the file shows it. With ``window = (column, span)`` a row is
+    a duplicate only when its ``column`` is at most ``span`` after the kept row's.
+    """
+
+    name: str
+    reason: str
+    key: Sequence[str]
+    order: Sequence[str] = ()
+    window: tuple[str, dt.timedelta] | None = None
+    column: str = ""
+
+
+def _mark(frame: pl.DataFrame, hit: pl.Expr, name: str, reason: pl.Expr, column: str,
+          value: pl.Expr, kept_row: pl.Expr) -> pl.DataFrame:
+    """Give the rule's marks to the rows that ``hit`` and have no mark yet."""
+    new = pl.col("_rule").is_null() & hit.fill_null(False)
+    return frame.with_columns(
+        pl.when(new).then(pl.lit(name)).otherwise(pl.col("_rule")).alias("_rule"),
+        pl.when(new).then(reason).otherwise(pl.col("_reason")).alias("_reason"),
+        pl.when(new).then(pl.lit(column)).otherwise(pl.col("_column")).alias("_column"),
+        pl.when(new).then(value).otherwise(pl.col("_value")).alias("_value"),
+        pl.when(new).then(kept_row).otherwise(pl.col("_kept_row")).alias("_kept_row"),
+    )
+
+
+def _apply_rule(frame: pl.DataFrame, rule: Rule) -> pl.DataFrame:
+    reason = pl.lit(rule.reason)
+    if rule.detail is not None:
+        reason = pl.concat_str([reason, pl.lit(": "), rule.detail.cast(pl.String)], ignore_nulls=True)
+    value = rule.value.cast(pl.String) if rule.value is not None else pl.lit(None, dtype=pl.String)
+    return _mark(frame, rule.when, rule.name, reason, rule.column, value, pl.lit(None, dtype=pl.Int64))
+
+
+def _apply_duplicate(frame: pl.DataFrame, rule: Duplicate) -> pl.DataFrame:
+    key = list(rule.key)
+    order = [*rule.order, "source_row"]
+    open_rows = frame.filter(pl.col("_rule").is_null() & pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    first = (open_rows.sort(order, nulls_last=True)
+             .group_by(key, maintain_order=True)
+             .agg(pl.col("source_row").first().alias("_first_row"),
+                  *([pl.col(rule.window[0]).first().alias("_first_at")] if rule.window else [])))
+    joined = frame.join(first, on=key, how="left", nulls_equal=False, maintain_order="left")
+    hit = pl.col("_first_row").is_not_null() & (pl.col("_first_row") != pl.col("source_row"))
+    if rule.window:
+        column, span = rule.window
+        hit = hit & ((pl.col(column) - pl.col("_first_at")) <= pl.lit(span))
+    head, *rest = rule.reason.split("{kept}")
+    parts = [pl.lit(head)] + [e for part in rest for e in (pl.col("_first_row").cast(pl.String), pl.lit(part))]
+    reason = pl.concat_str(parts)
+    marked = _mark(joined, hit, rule.name, reason, rule.column, pl.lit(None, dtype=pl.String), pl.col("_first_row"))
+    return marked.drop("_first_row", *(["_first_at"] if rule.window else []))
+
+
+def apply(frame: pl.DataFrame, rules: Sequence[Rule | Duplicate]) -> pl.DataFrame:
+    """``frame`` (with ``source_row``) plus the marks of the first rule each row breaks (:data:`MARKS`;
+    null on kept rows). Rules apply in order; a duplicate rule looks only at rows still kept.
+
+    >>> f = pl.DataFrame({"source_row": [2, 3, 4, 5], "mail": ["a", "b", "a", None], "n": ["1", "x", "2", "3"]})
+    >>> out = apply(f, [Rule("not_a_number", "not a number", pl.col("n").cast(pl.Int64, strict=False).is_null(),
+    ...                      column="n", value=pl.col("n")),
+    ...                 Duplicate("duplicate_mail", "same e-mail as row {kept}", key=["mail"])])
+    >>> out.select("source_row", "_rule", "_reason", "_kept_row").rows()
+    [(2, None, None, None), (3, 'not_a_number', 'not a number', None), (4, 'duplicate_mail', 'same e-mail as row 2', 2), (5, None, None, None)]
+    """
+    if "source_row" not in frame.columns:
+        raise ValueError("rules.apply: the frame has no source_row column")
+    out = frame.with_columns(pl.lit(None, dtype=pl.String).alias(m) for m in MARKS[:-1]).with_columns(
+        pl.lit(None, dtype=pl.Int64).alias("_kept_row"))
+    for rule in rules:
+        out = _apply_duplicate(out, rule) if isinstance(rule, Duplicate) else _apply_rule(out, rule)
+    return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file after its rules: the kept rows, the rejected-rows records, the accounting row."""
+
+    kept: pl.DataFrame
+    rejected: pl.DataFrame
+    accounting: dict[str, int | str]
+
+
+def collect(marked: pl.DataFrame, source_file: str, *, mask: Callable[[str], str] | None = None) -> Outcome:
+    """Split a frame marked by :func:`apply` into kept rows and rejected-rows records (values masked
+    once per distinct value by ``mask``), with the file's accounting; a rule whose name starts with
+    ``duplicate`` counts as a duplicate.
+
+    >>> f = apply(pl.DataFrame({"source_row": [2, 3, 4], "a": ["x", None, "x"]}),
+    ...           [Rule("empty_row", "no answer", pl.col("a").is_null()), Duplicate("duplicate_row", "as row {kept}", key=["a"])])
+    >>> o = collect(f, "s.csv")
+    >>> o.kept.columns, o.accounting
+    (['source_row', 'a'], {'source_file': 's.csv', 'rows_in': 3, 'rows_kept': 1, 'rows_rejected': 1, 'rows_duplicate': 1})
+    """
+    out = marked.filter(pl.col("_rule").is_not_null()).select(
+        pl.col("source_row").cast(pl.Int64), pl.col("_rule").alias("rule"), pl.col("_reason").alias("reason"),
+        pl.col("_column").alias("column"), pl.col("_value").alias("value"))
+    if mask is not None and out.height:
+        out = out.with_columns(pl.col("value").map_elements(mask, return_dtype=pl.String, skip_nulls=True))
+    kept = marked.filter(pl.col("_rule").is_null()).drop(MARKS)
+    duplicates = out.filter(pl.col("rule").str.starts_with("duplicate")).height
+    acc = {"source_file": source_file, "rows_in": marked.height, "rows_kept": kept.height,
+           "rows_rejected": out.height - duplicates, "rows_duplicate": duplicates}
+    if acc["rows_in"] != acc["rows_kept"] + acc["rows_rejected"] + acc["rows_duplicate"]:
+        raise CleaningError(f"{source_file}: row accounting does not balance: {acc}")
+    return Outcome(kept, out.sort("source_row", "rule"), acc)
+
+
+def check_share(outcome: Outcome, max_share: float) -> None:
+    """Stop when more than ``max_share`` of a file's rows were rejected (duplicates aside), naming its
+    three most frequent reasons: a wholesale format problem (a locale, a sheet, a column) is not data.
+
+    >>> o = collect(apply(pl.DataFrame({"source_row": [2, 3]}), [Rule("bad", "bad date", pl.lit(True))]), "j.xlsx")
+    >>> check_share(o, 0.5)
+    Traceback (most recent call last):
+    ...
+    helpers.clean.CleaningError: j.xlsx: 2 of 2 rows rejected (100 %, more than the 50 % allowed by cleaning.max_rejected_share): bad date (2 rows)
+    """
+    n, bad = outcome.accounting["rows_in"], outcome.accounting["rows_rejected"]
+    if not n or bad / n <= max_share:
+        return
+    top = (outcome.rejected.filter(~pl.col("rule").str.starts_with("duplicate"))
+           .group_by("reason").len().sort(["len", "reason"], descending=[True, False]).head(3))
+    reasons = "; ".join(f"{r} ({k} rows)" for r, k in top.iter_rows())
+    raise CleaningError(f"{outcome.accounting['source_file']}: {bad} of {n} rows rejected ({100 * bad / n:.0f} %, "
+                        f"more than the {100 * max_share:.0f} % allowed by cleaning.max_rejected_share): {reasons}")
