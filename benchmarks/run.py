@@ -267,7 +267,8 @@ def child(mode: str, size: int) -> None:
                 n_rows += len(pd.read_csv(f, engine="pyarrow", encoding="utf-8-sig" if enc == "utf-8-sig" else enc, sep=sep))
         info["rows_read"] = n_rows
     else:
-        res = stage.clean_surveys(raw, processed, config_dir, P.salt(), "csv")
+        res = stage.clean_surveys(raw, processed, config_dir, P.salt(), "csv", period=(P["period.start"], P["period.end"]),
+                                  margin_days=P["cleaning.fieldwork_margin_days"], max_rejected_share=P["cleaning.max_rejected_share"])
         info["rows_clean_population"] = len(res.tables["core_survey__population"])
         t_clean = time.perf_counter() - t1
         if mode == "full":

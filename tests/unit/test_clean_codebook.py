@@ -2,39 +2,8 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.clean.codebook import UnknownLabelError, label_map, load_codebooks, map_single, match_multiselect, raise_unknown, unknown_list
+from helpers.clean.codebook import UnknownLabelError, label_map, load_codebooks, map_single, raise_unknown, unknown_list
 
-OPTS = [
-    {"code": "family", "ru": "Семейные (развод, алименты, определение места жительства детей)", "kk": "Отбасылық (ажырасу, алимент)"},
-    {"code": "labour", "ru": "Трудовые", "kk": "Еңбек"},
-    {"code": "civil", "ru": "Гражданские", "kk": "Азаматтық"},
-]
-
-
-def test__match_multiselect__option_with_comma():
-    ticks, other, _ = match_multiselect(pd.Series(["Семейные (развод, алименты, определение места жительства детей), Трудовые"]), OPTS, True)
-    assert ticks.iloc[0].to_dict() == {"family": True, "labour": True, "civil": False}
-    assert pd.isna(other.iloc[0])
-
-
-def test__match_multiselect__other_text_kept_and_kk_labels():
-    ticks, other, _ = match_multiselect(pd.Series(["Еңбек, мұра даулары, жер"]), OPTS, True)
-    assert ticks.loc[0, "labour"] and other.iloc[0] == "мұра даулары, жер"
-
-
-def test__match_multiselect__no_other_means_unknown():
-    _, other, unknown = match_multiselect(pd.Series(["Трудовые, Космос"]), OPTS, False)
-    assert pd.isna(other.iloc[0]) and unknown.iloc[0] == "Космос"
-
-
-def test__match_multiselect__empty_cell_is_no_tick():
-    ticks, other, _ = match_multiselect(pd.Series([None, ""]), OPTS, True)
-    assert not ticks.to_numpy().any() and other.isna().all()
-
-
-def test__match_multiselect__label_not_matched_inside_other_text():
-    ticks, other, _ = match_multiselect(pd.Series(["Нетрудовые споры"]), OPTS, True)
-    assert not ticks.loc[0, "labour"] and other.iloc[0] == "Нетрудовые споры"
 
 
 def test__map_single__aliases_case_and_unknown():

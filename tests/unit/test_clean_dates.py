@@ -154,12 +154,13 @@ class TestOutsideWindow:
 
 RAW = paths.ROOT / "data" / "raw"
 TIMESTAMP_HEADERS = ("Отметка времени", "Уақыт белгісі", "Timestamp")
+#: the formats the pandas survey stage parsed timestamps with (its last version), for the comparison
+TIMESTAMP_FORMATS = ("%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
 
 
 def _date_column(rel: str, columns: list[str]) -> tuple[str, tuple[str, ...]]:
     """The survey's timestamp or the journal's date column, and the formats the old code gave it."""
     from helpers.clean.normalise import DATE_FORMATS
-    from helpers.clean.surveys import TIMESTAMP_FORMATS
     from helpers.config_files import read_yaml
 
     if rel.startswith("surveys/"):

@@ -92,22 +92,3 @@ def test__write_table__invalid_data_leave_the_old_file_and_no_temporary(tmp_path
         write_table(bad.drop(columns="k"), target, _schema(), ["k"])
     assert target.read_bytes() == b"old" and [f.name for f in tmp_path.iterdir()] == ["t.parquet"]
 
-
-def test__in_threads__order_kept_and_first_error_in_item_order():
-    import time
-
-    from helpers.clean.stage import in_threads
-
-    def slow_square(x: int) -> int:
-        time.sleep(0.01 * (5 - x))
-        return x * x
-
-    assert in_threads(slow_square, [1, 2, 3, 4], sizes=[1, 9, 3, 4], threads=2) == [1, 4, 9, 16]
-    assert in_threads(slow_square, [1, 2], sizes=[1, 1], threads=1) == [1, 4]
-
-    def fail(x: int) -> int:
-        time.sleep(0.05 if x == 1 else 0)  # the later item fails first in time
-        raise ValueError(f"item {x}")
-
-    with pytest.raises(ValueError, match="item 1"):
-        in_threads(fail, [1, 2], sizes=[1, 1], threads=2)

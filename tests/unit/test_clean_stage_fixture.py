@@ -10,11 +10,16 @@ from helpers import paths
 from helpers.clean import stage
 
 FIX = paths.TESTS / "fixtures" / "raw"
+PERIOD = (dt.date(2021, 4, 1), dt.date(2021, 11, 25))
+
+
+def _surveys(raw, out, salt: str = "s", fmt: str = "csv"):
+    return stage.clean_surveys(raw, out, paths.CONFIG, salt, fmt, period=PERIOD)
 
 
 def test__stages_on_fixture__balance_and_no_personal_data(tmp_path):
-    r10 = stage.clean_surveys(FIX, tmp_path, paths.CONFIG, "fixture-salt", "csv")
-    r11 = stage.clean_journals_events(FIX, tmp_path, paths.CONFIG, "fixture-salt", (dt.date(2021, 4, 1), dt.date(2021, 11, 25)))
+    r10 = _surveys(FIX, tmp_path, "fixture-salt")
+    r11 = stage.clean_journals_events(FIX, tmp_path, paths.CONFIG, "fixture-salt", PERIOD)
     acc = pd.read_csv(tmp_path / "row_accounting.csv")
     assert (acc.rows_in == acc.rows_kept + acc.rows_rejected + acc.rows_duplicate).all()
     assert set(acc.source_file) == set(r10.accounting.source_file) | set(r11.accounting.source_file)
@@ -28,16 +33,16 @@ def test__stages_on_fixture__balance_and_no_personal_data(tmp_path):
 
 
 def test__stage_10__xlsx_and_csv_downloads_agree(tmp_path):
-    a = stage.clean_surveys(FIX, tmp_path / "a", paths.CONFIG, "s", "csv").tables
-    b = stage.clean_surveys(FIX, tmp_path / "b", paths.CONFIG, "s", "xlsx").tables
+    a = _surveys(FIX, tmp_path / "a").tables
+    b = _surveys(FIX, tmp_path / "b", fmt="xlsx").tables
     for k in a:
         cols = [c for c in a[k].columns if c != "source_file"]
         pd.testing.assert_frame_equal(a[k][cols], b[k][cols])
 
 
 def test__stage_10__a_failing_export_or_unknown_label_writes_nothing(tmp_path):
-    """Tables are written while other exports are still being cleaned, but they replace the old
-    ones only when every export is clean and every label known; otherwise nothing changes."""
+    """Tables replace the old ones only when every export is clean and every label known; otherwise
+    nothing changes."""
     import shutil
 
     import pytest
@@ -46,7 +51,7 @@ def test__stage_10__a_failing_export_or_unknown_label_writes_nothing(tmp_path):
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(FIX / "surveys", raw / "surveys")
-    stage.clean_surveys(raw, out, paths.CONFIG, "s", "csv")
+    _surveys(raw, out)
     before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
     assert len(before) == 4
 
@@ -56,11 +61,11 @@ def test__stage_10__a_failing_export_or_unknown_label_writes_nothing(tmp_path):
     df.iloc[:, 3] = "Космонавт"  # the sex question: not an option
     df.to_csv(f, index=False)
     with pytest.raises(CleaningError, match="Космонавт"):
-        stage.clean_surveys(raw, out, paths.CONFIG, "s", "csv")
+        _surveys(raw, out)
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before and not list(out.glob("*.tmp"))
 
     f.write_bytes(good)
     (raw / "surveys" / "barriers_kk.csv").write_text("a,a\n1,2\n", encoding="utf-8")
     with pytest.raises(CleaningError, match="barriers_kk.csv"):
-        stage.clean_surveys(raw, out, paths.CONFIG, "s", "csv")
+        _surveys(raw, out)
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before and not list(out.glob("*.tmp"))

@@ -15,7 +15,6 @@ import statsmodels.api as sm
 from helpers.clean import io
 from helpers.clean.normalise import DATE_FORMATS, _clean_text_full, parse_dates, per_unique
 from helpers.clean.pii import ID_LENGTH, hash_key, pseudonymise
-from helpers.clean.surveys import _content_hash
 from helpers.analysis.regression import covariate_patterns, logit_odds_ratios
 
 CSV = (  # '|' stands for the delimiter
@@ -212,13 +211,6 @@ def test__pseudonymise__ids_are_keyed_siphash_base32():
     assert got.dropna().tolist() == want and got.isna().tolist() == [False, False, True, False, False, False]
 
 
-def test__content_hash__equal_rows_equal_hash():
-    df = pd.DataFrame({"a": pd.Series(["x", "x", None, None], dtype="str"), "b": [True, True, False, False],
-                       "age": pd.array([30, 30, None, None], dtype="Int64"), "f": [1.0, 1.0, -0.0, 0.0]})
-    h = _content_hash(df)
-    assert h[0] == h[1] and h[2] != h[3]  # -0.0 and 0.0 differ as text, as before
-
-
 def test__logit_odds_ratios__patterns_equal_row_level_logit():
     r = np.random.default_rng(1)
     n = 400
@@ -326,64 +318,6 @@ def test__per_unique__mostly_distinct_column_skips_factorising_same_result(monke
         pd.testing.assert_series_equal(a, b)
 
 
-def test__test_rows__pooled_lookup_equals_per_column_test():
-    from helpers.clean.surveys import _is_test, _test_rows
-
-    raw = pd.DataFrame({
-        "q1": pd.Series(["Да", "тест", None, "Нет", "ТЕСТ 1", "Да"], dtype="str"),
-        "q2": pd.Series(["test", None, None, "Да", "нет", "Сынақ!"], dtype="str"),
-        "q3": pd.Series([None] * 6, dtype="str"),
-        "mail": pd.Series(["a@x.kz", None, "test@test.kz", None, None, None], dtype="str"),
-    })
-    keys = {"mail": pd.Series(["a@x.kz", None, "test@test.kz", None, None, None], dtype="str")}
-    got = _test_rows(raw, ["q1", "q2", "q3", "mail"], keys)
-    want = pd.Series(False, index=raw.index)
-    for c in ["q1", "q2", "q3"]:
-        want |= _is_test(raw[c])
-    want |= keys["mail"].str.contains(r"^(?:тест|test)").fillna(False).astype(bool)
-    assert got.tolist() == want.tolist() == [True, True, True, False, True, True]
-
-
-def test__respondent_ids__same_as_hashing_every_row_key():
-    from helpers.clean.surveys import _respondent_ids, mail_groups
-
-    email = pd.Series(["a@x.kz", None, "b@x.kz", "a@x.kz", None], dtype="str")
-    response_id = pd.Series([f"population-ru-{i}" for i in range(2, 7)], dtype="str", index=range(10, 15))
-    code, mail_hash = mail_groups(email, "salt")
-    assert code.tolist() == pd.factorize(email)[0].tolist() == [0, -1, 1, 0, -1]
-    got = _respondent_ids(code, mail_hash, response_id, "salt")
-    key = ("response:" + response_id).where(email.set_axis(response_id.index).isna(), "email:" + email.set_axis(response_id.index).fillna(""))
-    pd.testing.assert_series_equal(got, pseudonymise(key, "salt", normalised=True), check_names=False)
-    assert got.iloc[0] == got.iloc[3] and got.nunique() == 4
-
-
-def test__mail_groups__same_codes_as_factorising_the_texts_even_if_hashes_collide(monkeypatch):
-    from helpers.clean import surveys
-
-    email = pd.Series([f"m{i % 7}@x.kz" if i % 5 else None for i in range(60)], dtype="str")
-    want = pd.factorize(email)[0].tolist()
-    assert surveys.mail_groups(email, "salt")[0].tolist() == want
-    # every e-mail gets the same hash: the grouping falls back to the texts
-    monkeypatch.setattr(surveys, "key_hashes", lambda values, salt: np.zeros(len(values), dtype=np.uint64))
-    assert surveys.mail_groups(email, "salt")[0].tolist() == want
-    # two e-mails (m1, m2) share a hash, the rest do not
-    monkeypatch.setattr(surveys, "key_hashes", lambda values, salt: np.array([7 if v in ("email:m1@x.kz", "email:m2@x.kz") else hash(v) % 1000 + 10 for v in values], dtype=np.uint64))
-    assert surveys.mail_groups(email, "salt")[0].tolist() == want
-
-
-def test__used_columns__question_parts_and_errors(tmp_path):
-    from helpers.analysis.inputs import read_columns, used_columns
-
-    names = ["response_id", "ready", "ready_flag", "info__tv", "info__answered", "region", "age", "age_band"]
-    assert used_columns(names, ["ready", "info", "age"], ["region"]) == ["ready", "info__tv", "info__answered", "region", "age"]
-    with pytest.raises(KeyError, match="sex"):
-        used_columns(names, ["ready", "sex"])
-    df = pd.DataFrame({"response_id": ["a", "b"], "ready": pd.Series(["yes", None], dtype="str"), "info__tv": [True, False]})
-    df.to_parquet(tmp_path / "t.parquet", index=False)
-    got = read_columns(tmp_path / "t.parquet", ["ready", "info"])
-    pd.testing.assert_frame_equal(got, df[["ready", "info__tv"]])
-
-
 class TestCodedColumns:
     """Answer codes kept as categoricals from the reader to the parquet writer give the same data as texts."""
 
@@ -395,17 +329,6 @@ class TestCodedColumns:
         assert isinstance(coded["Ответ"].dtype, pd.CategoricalDtype) and coded["Почта"].dtype == "str"  # distinct e-mails stay text
         assert "  " not in coded["Ответ"].cat.categories  # blank categories removed (NA)
         pd.testing.assert_frame_equal(io.text_frame(coded), plain)
-
-    def test__map_single__categories_same_codes(self):
-        from helpers.clean.codebook import map_single
-
-        values = pd.Series(["Да", " нет", "Может", None, "ДА"], index=[5, 6, 7, 8, 9], dtype="str")
-        mapping = {"да": "yes", "нет": "no"}
-        plain, unk = map_single(values, mapping)
-        coded, unk2 = map_single(values.astype("category"), mapping, ["no", "yes", "dont_know"])
-        assert coded.cat.categories.tolist() == ["no", "yes", "dont_know"]
-        pd.testing.assert_series_equal(io.text_frame(coded.to_frame())["code"], plain)
-        pd.testing.assert_series_equal(unk2, unk)
 
     def test__concat_coded__different_categories_keep_values(self):
         from helpers.clean.io import concat_coded
@@ -483,71 +406,6 @@ class TestCodedColumns:
         with pytest.raises(pa.errors.SchemaErrors, match="column 'w' not in dataframe"):
             io.validate_coded(ok.drop(columns="w"), schema)
         io.validate_coded(ok.iloc[:0], schema)
-
-    def test__clean_export__categorical_and_text_input_agree(self):
-        from helpers import paths
-        from helpers.clean import surveys
-        from helpers.clean.reference import load_reference
-
-        ref = load_reference(paths.CONFIG)
-        f = paths.TESTS / "fixtures" / "raw" / "surveys" / "population_ru.csv"
-        coded = surveys.clean_export(surveys.read_export(f, "p.csv", ref.codebooks["population"]), ref.codebooks["population"], ref, "p.csv", "ru", "salt")
-        plain = surveys.clean_export(io.read_csv(f), ref.codebooks["population"], ref, "p.csv", "ru", "salt")
-        assert any(isinstance(t, pd.CategoricalDtype) for t in coded.clean.dtypes)
-        pd.testing.assert_frame_equal(io.text_frame(coded.clean), io.text_frame(plain.clean))
-        pd.testing.assert_frame_equal(coded.rejected, plain.rejected)
-        assert coded.accounting == plain.accounting and coded.unknown == plain.unknown
-
-
-def test__earliest__same_as_sorting_and_grouping_in_pandas():
-    """The earliest (timestamp, then row) element of each group, as sort_values + groupby first gives it (ties, NaT)."""
-    from helpers.clean.surveys import _earliest
-
-    r = np.random.default_rng(11)
-    n = 400
-    ts = pd.Series(pd.to_datetime("2021-05-01") + pd.to_timedelta(r.integers(0, 5, n), unit="h")).astype("datetime64[us]")
-    ts[r.random(n) < 0.05] = pd.NaT
-    row = pd.Series(r.permutation(n) + 2, dtype="int64")
-    group = r.integers(0, 60, n)
-    frame = pd.DataFrame({"g": group, "ts": ts, "row": row}).sort_values(["ts", "row"])
-    expected = frame.groupby("g")["row"].transform("first").sort_index()
-    got = row.to_numpy()[_earliest(group, ts.to_numpy(), row.to_numpy())]
-    assert (got == expected.to_numpy()).all() and (got != row.to_numpy()).any()
-    assert _earliest(np.zeros(0, dtype=np.int64), ts.to_numpy()[:0], row.to_numpy()[:0]).tolist() == []
-
-
-def test__match_multiselect__same_as_the_pandas_label_loop():
-    """Labels searched in each distinct text in Python equal pandas' str.contains/str.replace per label."""
-    from helpers.clean.codebook import _segment_pattern, match_multiselect
-    from helpers.clean.normalise import clean_text
-
-    opts = [{"code": "family", "ru": "Семейные (развод, алименты)", "kk": "Отбасылық"}, {"code": "labour", "ru": "Трудовые", "aliases": ["труд"]},
-            {"code": "civil", "ru": "Гражданские", "kk": "Азаматтық"}]
-    labels = ["Семейные (развод, алименты)", "Отбасылық", "Трудовые", "труд", "Гражданские", "Азаматтық", "ТРУДОВЫЕ", "наследство, земля", "Гражданские споры"]
-    r = np.random.default_rng(5)
-    cells = [", ".join(r.choice(labels, int(r.integers(0, 4)))) for _ in range(300)] + [None, "  ", "труд,труд"]
-    s = pd.Series(cells, dtype="str")
-    ticks, other, _ = match_multiselect(s, opts, True)
-    rest = clean_text(s)
-    expected = {o["code"]: pd.Series(False, index=s.index) for o in opts}
-    for lab, code in sorted(((lab, o["code"]) for o in opts for lab in [o.get("ru"), o.get("kk"), *o.get("aliases", [])] if lab), key=lambda p: -len(p[0])):
-        pat = "(?i)" + _segment_pattern(lab)
-        expected[code] |= rest.str.contains(pat, regex=True).fillna(False).astype(bool)
-        rest = rest.str.replace(pat, "", regex=True)
-    rest = rest.str.replace(r"(?:, )+", ", ", regex=True).str.strip(", ").str.strip()
-    pd.testing.assert_frame_equal(ticks, pd.DataFrame(expected))
-    pd.testing.assert_series_equal(other, rest.where(rest.ne("")), check_names=False)
-    assert ticks.to_numpy().any(axis=0).all() and other.notna().any()
-
-
-def test__decimal_text_order__same_as_sorting_the_texts():
-    from helpers.clean.surveys import _decimal_text_order
-
-    r = np.random.default_rng(2)
-    x = np.concatenate([r.integers(0, 10 ** r.integers(1, 8), 3000), [0, 1, 10, 100, 9, 99, 10**6, 10**6]])
-    assert (_decimal_text_order(x) == pd.Series(x).astype("str").argsort(kind="stable").to_numpy()).all()
-    assert _decimal_text_order(np.array([-1, 10, 2])).tolist() == [0, 1, 2]  # a sign: the texts themselves are sorted
-
 
 def test__is_plain__bytes_of_a_long_column_same_as_the_regex():
     """The byte test of a long column and the regex of short ones agree (control bytes, other letters,

@@ -59,7 +59,7 @@ def code_single(values: pl.Series, codes: Mapping[str, str]) -> tuple[pl.Series,
     keys = distinct.to_frame("v").select(match_key(pl.col("v")))["v"]
     found = {v: codes.get(k) for v, k in zip(distinct.to_list(), keys.to_list()) if k is not None}
     code = values.cast(pl.String).replace_strict({v: c for v, c in found.items() if c}, default=None, return_dtype=pl.String)
-    unknown = values.cast(pl.String).is_in([v for v, c in found.items() if c is None]).fill_null(False)
+    unknown = values.cast(pl.String).is_in(pl.Series([v for v, c in found.items() if c is None], dtype=pl.String).implode()).fill_null(False)
     return code.alias(values.name), unknown.alias(values.name)
 
 

@@ -20,8 +20,7 @@ from helpers.clean.codebook import Unknown
 from helpers.clean.normalise import parse_dates, to_number
 from helpers.clean.pii import mask_text, person_key, pseudonymise
 from helpers.clean.reference import Reference
-from helpers.clean.surveys import ExportResult
-from helpers.clean.tabular import Rejections, demographics, map_field, map_region_field, prepare
+from helpers.clean.tabular import ExportResult, Rejections, demographics, map_field, map_region_field, prepare
 
 RULES: dict[str, str] = {
     "empty_row": "an empty line inside the journal",

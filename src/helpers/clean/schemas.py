@@ -1,6 +1,8 @@
 """Pandera schemas of the clean ``core_*`` tables (see docs/data_model.md).
 
-The survey schema is built from the codebook, so a new survey needs a codebook, not code.
+The survey schema is built from the codebook, so a new survey needs a codebook, not code. It uses
+pandera's Polars backend (the survey stage runs on Polars); the journal and event schemas are still
+pandas ones until their stage moves too.
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandera.pandas as pa
+import pandera.polars as pl_pa
+import polars as pl
 
 from helpers.clean.codebook import option_codes
 
@@ -16,41 +20,42 @@ DT = "datetime64[us]"
 ID = r"^p[a-z2-7]{12}$"
 
 
-def survey_schema(cb: Mapping, region_codes: list[str], band_codes: list[str]) -> pa.DataFrameSchema:
-    """Schema of ``core_survey__<survey>``: provenance columns plus one column set per question."""
-    cols: dict[str, pa.Column] = {
-        "response_id": pa.Column(STR, unique=True, checks=pa.Check.str_startswith(cb["survey"] + "-")),
-        "respondent_id": pa.Column(STR, pa.Check.str_matches(ID)),
-        "survey": pa.Column(STR, pa.Check.isin([cb["survey"]])),
-        "form_lang": pa.Column(STR, pa.Check.isin(["ru", "kk"])),
-        "source_file": pa.Column(STR),
-        "source_row": pa.Column("int64", pa.Check.ge(2)),
-        "submitted_at": pa.Column(DT),
-        "age_band": pa.Column(STR, pa.Check.isin(band_codes), nullable=True),
+def survey_schema(cb: Mapping, region_codes: list[str], band_codes: list[str]) -> pl_pa.DataFrameSchema:
+    """Schema of ``core_survey__<survey>`` (pandera's Polars backend): provenance columns plus one
+    column set per question."""
+    cols: dict[str, pl_pa.Column] = {
+        "response_id": pl_pa.Column(pl.String, pl_pa.Check.str_startswith(cb["survey"] + "-"), unique=True),
+        "respondent_id": pl_pa.Column(pl.String, pl_pa.Check.str_matches(ID)),
+        "survey": pl_pa.Column(pl.String, pl_pa.Check.isin([cb["survey"]])),
+        "form_lang": pl_pa.Column(pl.String, pl_pa.Check.isin(["ru", "kk"])),
+        "source_file": pl_pa.Column(pl.String),
+        "source_row": pl_pa.Column(pl.Int64, pl_pa.Check.ge(2)),
+        "submitted_at": pl_pa.Column(pl.Datetime("us")),
+        "age_band": pl_pa.Column(pl.String, pl_pa.Check.isin(band_codes), nullable=True),
     }
     for q in cb["questions"]:
         qid, kind = q["id"], q["type"]
         if qid == "region":
-            cols[qid] = pa.Column(STR, pa.Check.isin(region_codes), nullable=True)
+            cols[qid] = pl_pa.Column(pl.String, pl_pa.Check.isin(region_codes), nullable=True)
         elif kind in ("single", "likert"):
-            cols[qid] = pa.Column(STR, pa.Check.isin(option_codes(q)), nullable=True)
+            cols[qid] = pl_pa.Column(pl.String, pl_pa.Check.isin(option_codes(q)), nullable=True)
         elif kind == "number":
             lo, hi = q.get("min"), q.get("max")
-            checks = [pa.Check.in_range(lo, hi)] if lo is not None and hi is not None else []
-            cols[qid] = pa.Column("Int64" if qid == "age" else "float64", checks, nullable=True)
+            checks = [pl_pa.Check.in_range(lo, hi)] if lo is not None and hi is not None else []
+            cols[qid] = pl_pa.Column(pl.Int64 if qid == "age" else pl.Float64, checks, nullable=True)
         elif kind == "multi":
             for code in option_codes(q):
-                cols[f"{qid}__{code}"] = pa.Column(bool)
-            cols[f"{qid}__answered"] = pa.Column(bool)
+                cols[f"{qid}__{code}"] = pl_pa.Column(pl.Boolean)
+            cols[f"{qid}__answered"] = pl_pa.Column(pl.Boolean)
             if q.get("other"):
-                cols[f"{qid}__other"] = pa.Column(bool)
-                cols[f"{qid}__other_text"] = pa.Column(STR, nullable=True)
+                cols[f"{qid}__other"] = pl_pa.Column(pl.Boolean)
+                cols[f"{qid}__other_text"] = pl_pa.Column(pl.String, nullable=True)
         elif kind == "grid":
             for row in q["rows"]:
-                cols[f"{qid}__{row['code']}"] = pa.Column(STR, pa.Check.isin(option_codes(q)), nullable=True)
+                cols[f"{qid}__{row['code']}"] = pl_pa.Column(pl.String, pl_pa.Check.isin(option_codes(q)), nullable=True)
         elif kind == "open":
-            cols[qid] = pa.Column(STR, nullable=True)
-    return pa.DataFrameSchema(cols, strict=True, coerce=False, name=f"core_survey__{cb['survey']}")
+            cols[qid] = pl_pa.Column(pl.String, nullable=True)
+    return pl_pa.DataFrameSchema(cols, strict=True, coerce=False, name=f"core_survey__{cb['survey']}")
 
 
 def journal_schema(region_codes: list[str], band_codes: list[str], social_codes: list[str], values: Mapping) -> pa.DataFrameSchema:

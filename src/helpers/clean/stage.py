@@ -6,25 +6,24 @@ Nothing is written when a file fails or a label is unknown.
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import pandas as pd
+import polars as pl
 
-from helpers.clean import CleaningError, events, journals, surveys
+from helpers.clean import CleaningError, events, journals, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
-from helpers.clean.io import read_table, stage_validated, write_table
+from helpers.clean.io import read_table, write_table
+from helpers.clean.masking import mask
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
 
-T = TypeVar("T")
-R = TypeVar("R")
+LOG = logging.getLogger("helpers.clean")
+
 SURVEY_PREFIXES = ("surveys/",)
 JOURNAL_PREFIXES = ("journals/", "events/", "report_2021/events_register")
 REGISTER = "report_2021/events_register.csv"
@@ -43,6 +42,7 @@ class StageResult:
     rejected: pd.DataFrame
     region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
     written: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
 
     def rejected_summary(self) -> pd.DataFrame:
         """Rows not kept, by file and rule (the reviewer's overview)."""
@@ -68,108 +68,59 @@ def survey_files(raw_dir: Path, ref: Reference, fmt: str) -> list[tuple[str, str
     return out
 
 
-def _finish(res_list, raw_dir, processed_dir, prefixes, tables_to_write) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _finish(per_file: list[tuple[str, pd.DataFrame, dict]], processed_dir: Path, prefixes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Write each file's rejected rows and the stage's accounting; remove stale rejected files.
+    ``per_file``: ``(source file, its rejected rows, its accounting row)``."""
     rej = []
-    for source_file, res in res_list:
-        write_rejected(processed_dir, source_file, res.rejected)
-        if len(res.rejected):
-            rej.append(res.rejected.assign(source_file=source_file))
-    # stale rejected files of this stage
+    for source_file, rejected, _ in per_file:
+        write_rejected(processed_dir, source_file, rejected)
+        if len(rejected):
+            rej.append(rejected.assign(source_file=source_file))
     rej_dir = processed_dir / "rejected"
-    current = {str(Path(s).with_suffix(".csv")) for s, r in res_list if len(r.rejected)}
+    current = {str(Path(s).with_suffix(".csv")) for s, r, _ in per_file if len(r)}
     if rej_dir.exists():
         for f in rej_dir.rglob("*.csv"):
             rel = f.relative_to(rej_dir).as_posix()
             if rel.startswith(prefixes) and rel not in current:
                 f.unlink()
-    acc = update_accounting(processed_dir, [r.accounting for _, r in res_list], prefixes)
+    acc = update_accounting(processed_dir, [a for _, _, a in per_file], prefixes)
     mine = acc.loc[acc["source_file"].str.startswith(prefixes)].reset_index(drop=True)
     rejected = pd.concat(rej, ignore_index=True) if rej else pd.DataFrame(columns=["source_file", "source_row", "rule", "reason", "column", "value"])
     return mine, rejected[["source_file", "source_row", "rule", "reason", "column", "value"]]
 
 
-def in_threads(fn: Callable[[T], R], items: list[T], sizes: list[int], threads: int | None = None,
-               done: Callable[[int, R], None] | None = None) -> list[R]:
-    """``[fn(x) for x in items]`` run in up to ``threads`` threads (default: the CPU count), biggest first.
+def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv", *,
+                  period: tuple[dt.date, dt.date], margin_days: int = 7, max_rejected_share: float = 0.5) -> StageResult:
+    """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4.
 
-    Reading and cleaning spend most of their time in Arrow and numpy, which release the GIL, so the
-    two large exports of a survey are cleaned side by side. Results come back in the order of
-    ``items``, and when several items fail, the error of the first in that order is raised (as in a
-    plain loop), so messages do not depend on timing. ``done(i, result)``, if given, is called as
-    soon as item ``i`` succeeds (in the thread that ran it), so that later work can start early.
-    """
-    def run(i: int) -> R:
-        r = fn(items[i])
-        if done is not None:
-            done(i, r)
-        return r
-
-    threads = min(len(items), threads or os.cpu_count() or 1)
-    if threads <= 1:
-        return [run(i) for i in range(len(items))]
-    with ThreadPoolExecutor(max_workers=threads) as ex:
-        order = sorted(range(len(items)), key=lambda i: -sizes[i])
-        futures = dict(zip(order, (ex.submit(run, i) for i in order)))
-        return [futures[i].result() for i in range(len(items))]
-
-
-def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv", threads: int | None = None) -> StageResult:
-    """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4 (files read and cleaned in threads).
-
-    A survey's table is written (to a temporary file, validated beside it) as soon as all its
-    exports are clean, while the other exports are still being cleaned. The temporary files
-    replace the tables only when every export is clean, every label known and every table valid;
-    otherwise they are deleted and the first error (in file order, then unknown labels, then
-    tables in codebook order) is raised, as a plain loop would.
+    Every export is read and cleaned, a file that loses more than ``max_rejected_share`` of its rows
+    stops the run, then every unknown label of every file is listed at once; only when all tables are
+    valid are they written. Timestamps outside ``period`` ± ``margin_days`` are rejected.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     ref = load_reference(config_dir)
-    files = survey_files(raw_dir, ref, fmt)
+    results = []
+    for survey, lang, path in survey_files(raw_dir, ref, fmt):
+        rel, cb = _rel(path, raw_dir), ref.codebooks[survey]
+        res = surveys.clean_export(surveys.read_export(path, rel, cb), cb, ref, rel, lang, salt, (*period, margin_days))
+        rules.check_share(res.outcome, max_rejected_share)
+        results.append((survey, rel, res))
+    raise_unknown([u for *_, r in results for u in r.unknown], "codebooks (config/codebooks)")
+    frames = {survey: pl.concat([r.clean for s, _, r in results if s == survey], how="vertical_relaxed") for survey in ref.codebooks}
     schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
-
-    def one(item: tuple[str, str, Path]) -> surveys.ExportResult:
-        survey, lang, path = item
-        rel = _rel(path, raw_dir)
-        return surveys.clean_export(surveys.read_export(path, rel, ref.codebooks[survey]), ref.codebooks[survey], ref, rel, lang, salt)
-
-    targets = {survey: processed_dir / f"core_survey__{survey}.parquet" for survey in ref.codebooks}
-    by_survey = {survey: [i for i, f in enumerate(files) if f[0] == survey] for survey in ref.codebooks}
-    cleaned: dict[int, surveys.ExportResult] = {}
-    staged: dict[str, Future] = {}
-    lock = threading.Lock()
-
-    def write(survey: str, parts: list[surveys.ExportResult]) -> tuple[Path, pd.DataFrame]:
-        # each export's rows come in key order, and the ru and kk ids do not interleave: parts in
-        # the order of their first id make the table's order (the writer checks, and sorts if not)
-        frames = [r.clean for r in sorted(parts, key=lambda r: r.clean["response_id"].iloc[0] if len(r.clean) else "")]
-        return stage_validated(frames, targets[survey], schemas[survey], ["response_id"])
-
-    with ThreadPoolExecutor(max_workers=min(len(files), threads or os.cpu_count() or 1)) as writers:
-
-        def done(i: int, res: surveys.ExportResult) -> None:  # the survey's last export: write its table
-            survey = files[i][0]
-            with lock:
-                cleaned[i] = res
-                parts = [cleaned[j] for j in by_survey[survey] if j in cleaned]
-            if len(parts) == len(by_survey[survey]) and not any(r.unknown for r in parts):  # unknown labels stop the run
-                staged[survey] = writers.submit(write, survey, parts)
-
-        try:
-            exports = in_threads(one, files, [p.stat().st_size for _, _, p in files], threads, done)
-            raise_unknown([u for r in exports for u in r.unknown], "codebooks (config/codebooks)")
-            written = {survey: staged[survey].result() for survey in ref.codebooks}
-        except BaseException:
-            for f in staged.values():  # wait for the writes under way, then delete what they wrote
-                if f.exception() is None:
-                    f.result()[0].unlink(missing_ok=True)
-            raise
-    for survey, (tmp, _) in written.items():
-        tmp.replace(targets[survey])
-    tables = {targets[survey].stem: table for survey, (_, table) in written.items()}  # rows in key order, answer codes categorical
-    per_file = [(_rel(path, raw_dir), res) for (_, _, path), res in zip(files, exports)]
-    acc, rejected = _finish(per_file, raw_dir, processed_dir, SURVEY_PREFIXES, tables)
-    fixes = pd.concat([r.region_fixes for _, r in per_file], ignore_index=True)
-    return StageResult(tables, acc, rejected, fixes, [f"{name}.parquet" for name in tables])
+    for survey, frame in frames.items():
+        write.validate(frame, schemas[survey], f"core_survey__{survey}", mask)
+    tables = {f"core_survey__{survey}": write.write_table(frame, processed_dir / f"core_survey__{survey}.parquet",
+                                                          schemas[survey], ["response_id"])
+              for survey, frame in frames.items()}
+    acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for _, rel, r in results],
+                            processed_dir, SURVEY_PREFIXES)
+    fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]
+    log = [line for *_, r in results for line in r.log]
+    for line in log:
+        LOG.info(line)
+    return StageResult(tables, acc, rejected, pd.concat(fixes, ignore_index=True) if fixes else pd.DataFrame(columns=["source_file", "value", "region"]),
+                       [f"{name}.parquet" for name in tables], log)
 
 
 def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, period) -> StageResult:
@@ -209,6 +160,6 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     }
     for name, (df, schema, key) in specs.items():
         write_table(df, processed_dir / f"{name}.parquet", schema, key)
-    acc, rejected = _finish([(rel, r) for rel, _, r in results], raw_dir, processed_dir, JOURNAL_PREFIXES, None)
+    acc, rejected = _finish([(rel, r.rejected, r.accounting) for rel, _, r in results], processed_dir, JOURNAL_PREFIXES)
     fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)
     return StageResult({k: v[0] for k, v in specs.items()}, acc, rejected, fixes, [f"{k}.parquet" for k in specs])

@@ -1,391 +1,242 @@
-"""Survey exports (Google Forms, ru and kk versions) → ``core_survey__<survey>`` tables.
+"""Survey exports (Google Forms, ru and kk versions) → ``core_survey__<survey>`` tables, on Polars.
 
-Transformations include: matching the export's headers to the codebook (question text in the
-form's language; grid columns ``Question [Row]``), parsing the locale timestamps, mapping answer
-labels to codes (single, Likert, grid), splitting checkbox cells against the known options
-(longest first, option texts may contain commas; the rest is the "Other" text), numbers in range,
-removing empty rows, test submissions and duplicate submissions by the explicit rules in
-:data:`RULES`, pseudonymising e-mails and masking free text.
+Transformations include: finding the header and matching it to the codebook (question text in
+either language; grid columns ``Question [Row]``), deciding the timestamps' day/month order from
+the file's own values, mapping answer labels to codes (single, Likert, grid), splitting checkbox
+cells against the known options (the rest is the "Other" text), numbers in range, and the row
+rules of :data:`RULES` (:mod:`helpers.clean.rules`); e-mails become salted pseudonyms and free
+text is masked (:mod:`helpers.clean.masking`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
+import polars as pl
 
-from helpers.clean import CleaningError
-from helpers.clean.accounting import account, reject
-from helpers.clean.codebook import Unknown, label_map, map_single, match_multiselect, option_codes, unknown_list
-from helpers.clean.io import read_table
-from helpers.clean.normalise import answered, band_of, clean_text, map_regions, match_key, parse_dates, to_number
-from helpers.clean.pii import ids_of_hashes, key_hashes, mask_text
+from helpers.clean import CleaningError, answers, dates, read, rules
+from helpers.clean.codebook import Unknown, option_codes
+from helpers.clean.masking import mask
+from helpers.clean.normalise import map_regions
+from helpers.clean.pii import pseudonymise
 from helpers.clean.reference import Reference
+from helpers.clean.text import clean_text, is_answered, match_key, to_number
 
-#: the explicit row rules, in the order they are applied (a row gets the first that applies).
+#: the row rules, in the order they are applied (a row gets the first that applies).
 RULES: dict[str, str] = {
+    "hidden_row": "the row is hidden in the workbook",
     "empty_row": "no answer in any question column",
     "test_submission": "a test submission: an answer or the e-mail reads «тест»/«test»/«сынақ»/«проверка»",
     "bad_timestamp": "the timestamp is missing or in no known format",
+    "out_of_period": "submitted outside the fieldwork window (the period ± cleaning.fieldwork_margin_days)",
     "not_a_number": "a number question holds text that is not a number",
     "out_of_range": "a number outside the range the codebook allows (age 13–100 …)",
     "duplicate_respondent": "the same e-mail submitted the form again: the earliest submission is kept",
     "duplicate_submission": "identical answers to every question within 24 h of an earlier submission: the earliest is kept",
 }
-TIMESTAMP_FORMATS = ("%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
-TEST_WORDS = ("тест", "test", "сынақ", "сынак", "проверка")
-TEST_PATTERN = rf"^(?:{'|'.join(TEST_WORDS)})(?:\W|\d|$)"
-DUPLICATE_WINDOW = pd.Timedelta(hours=24)
+TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
+Plan = dict[str, tuple[str, str | None]]  # header as written → (question id, grid row code | None)
 
 
 @dataclass
 class ExportResult:
-    """What cleaning one export gives: the clean rows (in key order, ``response_id``), the rejected
-    rows, accounting, unknown labels.
+    """One export cleaned: its kept rows (columns of the core table), the outcome of its rules
+    (rejected rows, accounting), unknown labels, region spellings corrected, decisions made."""
 
-    In ``clean`` the answer codes and the provenance texts are categorical (small integers for a
-    million rows); :func:`helpers.clean.io.text_frame` gives the ``str`` form the schema describes.
-    """
-
-    clean: pd.DataFrame
-    rejected: pd.DataFrame
-    accounting: dict
+    clean: pl.DataFrame
+    outcome: rules.Outcome
     unknown: list[Unknown] = field(default_factory=list)
-    region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    region_fixes: pl.DataFrame = field(default_factory=pl.DataFrame)
+    log: list[str] = field(default_factory=list)
 
 
-def _repeat(text: str, index: pd.Index) -> pd.Series:
-    """``text`` on every row of ``index``, as a categorical of one category (no million Python strings)."""
-    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8), categories=pd.Index([text], dtype="str")), index=index)
-
-
-def _hkey(text: str) -> str:
-    return " ".join(str(text).split()).casefold().replace("ё", "е")
-
-
-def _expected_headers(cb: dict) -> dict[str, tuple[str, str | None]]:
-    """Header key (:func:`_hkey`, both languages) → ``(question id, grid row code | None)``."""
-    expected: dict[str, tuple[str, str | None]] = {}
-    for lang in ("ru", "kk", "en"):
-        if lang in cb["timestamp_header"]:
-            expected[_hkey(cb["timestamp_header"][lang])] = ("__timestamp", None)
-        if "email_header" in cb and lang in cb["email_header"]:
-            expected[_hkey(cb["email_header"][lang])] = ("__email", None)
+def expected_headers(cb: Mapping) -> dict[str, tuple[str, str | None]]:
+    """Header key (:func:`helpers.clean.read.header_key`, every language) → ``(question id, grid row | None)``;
+    the timestamp and e-mail columns are ``__timestamp`` and ``__email``."""
+    out = {read.header_key(cb["timestamp_header"][lang]): ("__timestamp", None) for lang in cb["timestamp_header"]}
+    out |= {read.header_key(text): ("__email", None) for text in cb.get("email_header", {}).values()}
     for q in cb["questions"]:
-        for lang in ("ru", "kk"):
-            if q["type"] == "grid":
-                for row in q["rows"]:
-                    expected[_hkey(f"{q[lang]} [{row[lang]}]")] = (q["id"], row["code"])
-            else:
-                expected[_hkey(q[lang])] = (q["id"], None)
-    return expected
+        for lang in answers.LANGS:
+            rows = q["rows"] if q["type"] == "grid" else [None]
+            out |= {read.header_key(f"{q[lang]} [{r[lang]}]" if r else q[lang]): (q["id"], r and r["code"]) for r in rows}
+    return out
 
 
-def column_plan(cb: dict, headers: list[str], name: str) -> dict[str, tuple[str, str | None]]:
-    """Map the export's headers to ``(question id, grid row code | None)``; special columns get ids
-    ``__timestamp`` and ``__email``. Any missing or unexpected column stops with one message.
-
-    Question texts are accepted in both languages (some forms were copied without translating a title).
-    """
-    expected = _expected_headers(cb)
-    plan = {}
-    unexpected = []
-    for h in headers:
-        if _hkey(h) in expected:
-            plan[h] = expected[_hkey(h)]
-        else:
-            unexpected.append(h)
-    got = set(plan.values())
-    need = [("__timestamp", None)] + [
-        (q["id"], r["code"]) if q["type"] == "grid" else (q["id"], None)
-        for q in cb["questions"]
-        for r in (q["rows"] if q["type"] == "grid" else [None])
-    ]
-    missing = [f"{qid}{'[' + r + ']' if r else ''}" for qid, r in need if (qid, r) not in got]
-    twice = sorted({v for v in plan.values() if list(plan.values()).count(v) > 1})
-    if missing or unexpected or twice:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) for question(s): {', '.join(missing)}")
-        if unexpected:
-            cols = ", ".join(f"column {headers.index(h) + 1} {h!r}" for h in unexpected)
-            parts.append(f"row 1: column(s) not in codebook '{cb['survey']}' (renamed? wrong encoding?): {cols}")
-        if twice:
-            parts.append(f"question(s) present twice (ru and kk header?): {twice}")
+def column_plan(cb: Mapping, headers: list[str], name: str) -> Plan:
+    """Map the export's headers to questions; a missing, unexpected or doubled column stops with one message."""
+    expected = expected_headers(cb)
+    plan = {h: expected[read.header_key(h)] for h in headers if read.header_key(h) in expected}
+    need = [("__timestamp", None)] + [(q["id"], r["code"] if r else None) for q in cb["questions"]
+                                      for r in (q["rows"] if q["type"] == "grid" else [None])]
+    got = list(plan.values())
+    missing = [f"{q}{'[' + r + ']' if r else ''}" for q, r in need if (q, r) not in got]
+    unexpected = [h for h in headers if h not in plan]
+    twice = sorted({v for v in got if got.count(v) > 1})
+    parts = []
+    if missing:
+        parts.append(f"missing column(s) for question(s): {', '.join(missing)}")
+    if unexpected:
+        cols = ", ".join(f"column {headers.index(h) + 1} {h!r}" for h in unexpected)
+        parts.append(f"row 1: column(s) not in codebook '{cb['survey']}' (renamed? wrong encoding?): {cols}")
+    if twice:
+        parts.append(f"question(s) present twice (ru and kk header?): {twice}")
+    if parts:
         raise CleaningError(f"{name}: " + "; ".join(parts))
     return plan
 
 
-def _test_rows(raw: pd.DataFrame, cols: list[str], keys: dict[str, pd.Series] | None = None) -> pd.Series:
-    """Rows where a cell reads «тест»/«test»/…; ``keys`` are :func:`match_key` results already computed.
-
-    The distinct values of all the other columns are pooled and tested once (answer labels recur
-    across columns), then each column looks its rows up by their codes.
-    """
-    keys = keys or {}
-    hit = np.zeros(len(raw), dtype=bool)
-    coded = {}
-    for c in cols:
-        if c in keys:
-            hit |= _is_test_key(keys[c]).to_numpy(dtype=bool)
-        elif isinstance(raw[c].dtype, pd.CategoricalDtype):  # read dictionary-encoded: codes known (NA → -1)
-            coded[c] = (raw[c].cat.codes.to_numpy(), pd.Series(raw[c].cat.categories, dtype="str"))
-        else:
-            codes, uniques = pd.factorize(raw[c])  # NA → -1: never a test
-            coded[c] = (codes, pd.Series(uniques, dtype="str"))
-    pooled = pd.Index(pd.concat([u for _, u in coded.values()], ignore_index=True).unique()) if coded else pd.Index([])
-    if len(pooled):
-        is_test = _is_test(pd.Series(pooled, dtype="str")).to_numpy(dtype=bool)
-        for codes, uniques in coded.values():
-            flags = np.append(is_test[pooled.get_indexer(uniques)], False)
-            hit |= flags[codes]  # code -1 (NA) picks the appended False
-    return pd.Series(hit, index=raw.index)
+def read_export(path: Path, name: str, cb: Mapping) -> read.RawTable:
+    """Read one export, its header found by the codebook's question texts."""
+    return read.read_table(path, name, expected_headers(cb).keys())
 
 
-def _is_test(u: pd.Series) -> pd.Series:
-    return _is_test_key(match_key(u))
+def _regions(values: pl.Series, code: pl.Series, unknown: pl.Series, ref: Reference,
+             source_file: str) -> tuple[pl.Series, pl.Series, pl.DataFrame]:
+    """Region labels no codebook lists, matched to one region by an unambiguous close spelling."""
+    odd = values.filter(unknown).unique().drop_nulls()
+    if not odd.len():
+        return code, unknown, pl.DataFrame()
+    fixed, _ = map_regions(pd.Series(odd.to_list(), dtype="str"), ref.region_lookup)
+    found = {v: c for v, c in zip(odd.to_list(), fixed.tolist()) if isinstance(c, str)}
+    fixes = pl.DataFrame({"source_file": source_file, "value": list(found), "region": list(found.values())},
+                         schema={"source_file": pl.String, "value": pl.String, "region": pl.String})
+    repaired = values.replace_strict(found, default=None, return_dtype=pl.String)
+    return code.fill_null(repaired), unknown & repaired.is_null(), fixes
 
 
-def _is_test_key(key: pd.Series) -> pd.Series:
-    """:data:`TEST_PATTERN` on match keys; the regex runs only where a key starts with one of its words."""
-    hit = pd.Series(False, index=key.index)
-    maybe = key.str.startswith(TEST_WORDS).fillna(False).astype(bool)
-    if maybe.any():
-        hit[maybe] = key[maybe].str.contains(TEST_PATTERN, regex=True).fillna(False).astype(bool)
-    return hit
-
-
-def _content_hash(df: pd.DataFrame) -> pd.Series:
-    """A hash per row that is equal exactly when the rows' answers are equal (as text, NA = NA).
-
-    Columns are hashed as they are (equal values ⇔ equal hashes, NA included) instead of
-    converted to text first; float columns keep the text form (``-0.0`` and ``0.0`` differ as text).
-    """
-    floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)]
-    as_text = {c: df[c].astype("str").fillna("<NA>") for c in floats}
-    return pd.util.hash_pandas_object(df.assign(**as_text) if as_text else df, index=False)
-
-
-def _row_reason(mask: pd.Series, prefix: str, rows: pd.Series, suffix: str) -> pd.Series:
-    """``prefix + row + suffix`` on the rows of ``mask`` (None elsewhere: only rejected rows get a reason,
-    and :func:`reject` keeps only those, as text)."""
-    out = np.full(len(mask), None, dtype=object)
-    m = mask.to_numpy(dtype=bool)
-    if m.any():
-        out[m] = (prefix + rows[m].astype("str") + suffix).to_numpy(dtype=object)
-    return pd.Series(out, index=mask.index, dtype=object)
-
-
-def _earliest(group: np.ndarray, ts: np.ndarray, row: np.ndarray) -> np.ndarray:
-    """For each element, the position of the earliest element of its group: the first by ``ts``,
-    then ``row`` (a missing ``ts`` last), as ``groupby(group).transform("first")`` after
-    ``sort_values([ts, row])`` picks it. ``group``: integer codes 0 … G-1.
-    """
-    if not len(group):
-        return np.zeros(0, dtype=np.intp)
-    t = ts.view(np.int64).copy()
-    t[np.isnat(ts)] = np.iinfo(np.int64).max  # NaT sorts last, as in sort_values
-    order = np.lexsort((row, t))
-    rank = np.full(int(group.max()) + 1, len(order), dtype=np.intp)
-    np.minimum.at(rank, group[order], np.arange(len(order)))  # each group's first place in that order
-    return order[rank[group]]
-
-
-def _decimal_text_order(x: np.ndarray) -> np.ndarray:
-    """The stable order of integers by their decimal texts, as sorting ``x.astype(str)`` gives it
-    ("10" before "2"): compared digit by digit, a text before the longer texts it begins.
-
-    >>> _decimal_text_order(np.array([2, 10, 1, 100, 11])).tolist()
-    [2, 1, 3, 4, 0]
-    """
-    if not len(x) or x.min() < 0 or x.max() >= 10**17:  # signs, or too many digits to scale: sort the texts
-        return pd.Series(x).astype("str").argsort(kind="stable").to_numpy()
-    digits = np.ones(len(x), dtype=np.int64)
-    for k in range(1, 18):
-        digits += x >= 10**k
-    lead = x * 10 ** (int(digits.max()) - digits)  # the digits left-aligned: "1" and "10" → 1000…, "2" → 2000…
-    return np.lexsort((digits, lead))
-
-
-def _marked(n: int, pos: np.ndarray, flag: np.ndarray, kept: np.ndarray, index: pd.Index) -> tuple[pd.Series, pd.Series]:
-    """``flag`` and the ``kept`` row at positions ``pos`` of ``n`` rows (False / NA elsewhere)."""
-    f = np.zeros(n, dtype=bool)
-    f[pos] = flag
-    k = np.zeros(n, dtype=np.int64)
-    k[pos] = kept
-    has = np.zeros(n, dtype=bool)
-    has[pos] = True
-    return pd.Series(f, index=index), pd.Series(pd.arrays.IntegerArray(k, ~has), index=index)
-
-
-def mail_groups(email: pd.Series, salt: str) -> tuple[np.ndarray, np.ndarray]:
-    """Group codes of the e-mail keys (NA → -1) and the keyed hash of each row's ``email:<key>`` (0 where NA).
-
-    The hash is the one the respondent id is made of (:func:`helpers.clean.pii.key_hashes`), so
-    each row is hashed once and the rows are grouped on 64-bit integers instead of factorising
-    half a million texts. The grouping is then checked on the texts: the rows that share a hash
-    (the repeated e-mails, few) must share the key; should two different e-mails ever share a
-    hash, the keys themselves are factorised. Either way the codes are those of
-    ``pandas.factorize(email)`` (numbered in order of first appearance).
-    """
-    has = email.notna().to_numpy()
-    keys = email[has]
-    h = np.zeros(len(email), dtype=np.uint64)
-    h[has] = key_hashes(keys.radd("email:"), salt)
-    codes, _ = pd.factorize(h[has])
-    is_first = np.ones(len(codes), dtype=bool)  # codes are numbered in order of first appearance
-    is_first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
-    again = np.flatnonzero(~is_first)
-    first = np.flatnonzero(is_first)[codes[again]]
-    if len(again) and not (keys.iloc[again].to_numpy() == keys.iloc[first].to_numpy()).all():
-        codes, _ = pd.factorize(keys)  # a hash shared by two e-mails: group on the texts
-    out = np.full(len(email), -1, dtype=np.int64)
-    out[has] = codes
-    return out, h
-
-
-def _respondent_ids(mail_code: np.ndarray, mail_hash: np.ndarray, response_id: pd.Series, salt: str) -> pd.Series:
-    """Pseudonymous respondent ids: of ``email:<match key>`` where the row has an e-mail
-    (``mail_code`` ≥ 0; its hash from :func:`mail_groups`), else of ``response:<response id>``.
-    The same ids as ``pseudonymise`` of those keys (``normalised=True``: they are match keys already).
-    """
-    has = mail_code >= 0
-    h = mail_hash.copy()
-    h[~has] = key_hashes(response_id[~has].radd("response:"), salt)
-    ids = ids_of_hashes(h).to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get)
-    return pd.Series(ids.array, index=response_id.index, dtype="str")
-
-
-def read_export(path: str | Path, name: str, cb: dict) -> pd.DataFrame:
-    """Read a survey export for :func:`clean_export`: the columns of coded questions (choices,
-    grids, checkboxes, numbers: few distinct labels) come back categorical (see
-    :func:`helpers.clean.io.read_csv`), which :func:`clean_export` uses to work on the labels
-    instead of the rows; timestamps, e-mails and open answers stay text. The result of
-    :func:`clean_export` is the same as for ``str`` columns.
-    """
-    coded_questions = {q["id"] for q in cb["questions"] if q["type"] != "open"}
-    coded = {key for key, (qid, _) in _expected_headers(cb).items() if qid in coded_questions}
-    return read_table(path, name, dictionary=lambda header: _hkey(header) in coded)
-
-
-def clean_export(raw: pd.DataFrame, cb: dict, ref: Reference, source_file: str, lang: str, salt: str) -> ExportResult:
-    """Clean one survey export (already read by :func:`helpers.clean.io.read_table`)."""
-    survey = cb["survey"]
-    plan = column_plan(cb, [c for c in raw.columns if c != "source_row"], source_file)
-    inv = {v: k for k, v in plan.items()}
-    ts_col, email_col = inv[("__timestamp", None)], inv.get(("__email", None))
-    answer_cols = [h for h, (qid, _) in plan.items() if not qid.startswith("__")]
-    n = len(raw)
-    out = pd.DataFrame(index=raw.index)
-    unknown: list[Unknown] = []
-    region_fixes = []
-    rejected_parts = []
-    done = pd.Series(False, index=raw.index)
-
-    def _rule(mask: pd.Series, rule: str, reason, column: str = "", value: pd.Series | None = None) -> None:
-        nonlocal done
-        m = mask.fillna(False).astype(bool) & ~done
-        if m.any():
-            rejected_parts.append(reject(raw, m, rule, reason, column, value))
-            done = done | m
-
-    def _unknown(col: str, unk: pd.Series) -> list[Unknown]:
-        """The unknown labels of ``col`` in rows not rejected so far (none: nothing to count)."""
-        m = unk & ~done
-        return unknown_list(source_file, col, raw.loc[m, col]) if m.any() else []
-
-    _rule(raw[answer_cols].isna().all(axis=1), "empty_row", RULES["empty_row"])
-    text_cols = answer_cols + ([email_col] if email_col else [])
-    email = match_key(raw[email_col]) if email_col else pd.Series(pd.NA, index=raw.index, dtype="str")
-    _rule(_test_rows(raw, text_cols, {email_col: email} if email_col else None), "test_submission", RULES["test_submission"])
-    ts = parse_dates(raw[ts_col], TIMESTAMP_FORMATS)
-    _rule(ts.isna(), "bad_timestamp", RULES["bad_timestamp"], ts_col, raw[ts_col])
-
+def _coded(frame: pl.DataFrame, cb: Mapping, inv: Mapping, ref: Reference, source_file: str):
+    """The answer columns of the core table, the unknown-label flags and the number rules."""
+    cols: dict[str, pl.Expr] = {}
+    flags: list[tuple[str, pl.Series, pl.Series]] = []  # column, unknown?, the unknown text
+    checks: list[rules.Rule] = []
+    fixes = []
     for q in cb["questions"]:
         qid, kind = q["id"], q["type"]
         if kind == "grid":
-            mapping = label_map(q["options"])
+            codes = answers.label_codes(q["options"])
             for row in q["rows"]:
                 col = inv[(qid, row["code"])]
-                codes, unk = map_single(raw[col], mapping, option_codes(q))
-                out[f"{qid}__{row['code']}"] = codes
-                unknown += _unknown(col, unk)
-            continue
-        col = inv[(qid, None)]
-        if kind in ("single", "likert"):
-            codes, unk = map_single(raw[col], label_map(q["options"]), option_codes(q) + (ref.region_codes if qid == "region" else []))
-            if qid == "region" and unk.any():
-                fixed_codes, fixed = map_regions(raw.loc[unk, col], ref.region_lookup)
-                new = [c for c in fixed_codes.dropna().unique() if c not in codes.cat.categories]
-                codes = codes.cat.add_categories(new) if new else codes
-                codes.loc[unk] = fixed_codes
-                region_fixes.append(pd.DataFrame({"source_file": source_file, "value": raw.loc[unk, col].astype("str"), "region": fixed_codes}).dropna())
-                unk = unk & codes.isna()
-            out[qid] = codes
-            unknown += _unknown(col, unk)
+                code, unknown = answers.code_single(frame[col], codes)
+                cols[f"{qid}__{row['code']}"] = pl.lit(code)
+                flags.append((col, unknown, frame[col]))
+        elif kind in ("single", "likert"):
+            col = inv[(qid, None)]
+            code, unknown = answers.code_single(frame[col], answers.label_codes(q["options"]))
+            if qid == "region":
+                code, unknown, fix = _regions(frame[col], code, unknown, ref, source_file)
+                fixes.append(fix)
+            cols[qid] = pl.lit(code)
+            flags.append((col, unknown, frame[col]))
         elif kind == "multi":
-            ticks, other, unk_text = match_multiselect(raw[col], q["options"], bool(q.get("other")))
-            for code in ticks.columns:
-                out[f"{qid}__{code}"] = ticks[code]
+            col = inv[(qid, None)]
+            split = answers.split_multi(frame, col, q["options"])
+            cols |= {f"{qid}__{c}": pl.lit(split[c]) for c in option_codes(q)}
             if q.get("other"):
-                out[f"{qid}__other"] = other.notna()
-                out[f"{qid}__other_text"] = mask_text(other)
-            out[f"{qid}__answered"] = answered(raw[col])
-            bad = unk_text.notna() & ~done
-            unknown += unknown_list(source_file, col, unk_text[bad])
+                cols[f"{qid}__other"] = pl.lit(split["rest"].is_not_null())
+                cols[f"{qid}__other_text"] = pl.lit(split["rest"]).map_elements(mask, return_dtype=pl.String, skip_nulls=True)
+            else:
+                flags.append((col, split["rest"].is_not_null(), split["rest"]))
+            cols[f"{qid}__answered"] = pl.lit(split["answered"])
         elif kind == "number":
-            num = to_number(raw[col])
-            given = answered(raw[col])
-            _rule(given & num.isna(), "not_a_number", f"{RULES['not_a_number']} (question {qid})", col, raw[col])
-            lo, hi = q.get("min", -np.inf), q.get("max", np.inf)
-            _rule(num.notna() & ((num < lo) | (num > hi)), "out_of_range", f"{qid} outside {lo}–{hi}", col, raw[col])
-            out[qid] = num.round().astype("Int64") if qid == "age" else num
+            col = inv[(qid, None)]
+            num = to_number(pl.col(col))
+            lo, hi = q.get("min"), q.get("max")
+            checks.append(rules.Rule("not_a_number", f"{RULES['not_a_number']} (question {qid})",
+                                     is_answered(pl.col(col)) & num.is_null(), column=col, value=pl.col(col)))
+            if lo is not None or hi is not None:
+                outside = (num < (lo if lo is not None else -float("inf"))) | (num > (hi if hi is not None else float("inf")))
+                checks.append(rules.Rule("out_of_range", f"{qid} outside {lo}–{hi}", outside, column=col, value=pl.col(col)))
+            cols[qid] = num.round().cast(pl.Int64) if qid == "age" else num
         elif kind == "open":
-            out[qid] = mask_text(clean_text(raw[col]))
+            cols[qid] = clean_text(pl.col(inv[(qid, None)])).map_elements(mask, return_dtype=pl.String, skip_nulls=True)
+    return cols, flags, checks, pl.concat([f for f in fixes if f.height]) if any(f.height for f in fixes) else pl.DataFrame()
 
-    # duplicates among the rows still in: same e-mail → keep the earliest submission
-    mail_code, mail_hash = mail_groups(email, salt)  # grouping on integer codes, not on the e-mail texts (NA → -1)
-    ts_v, row_v = ts.to_numpy(dtype="datetime64[us]"), raw["source_row"].to_numpy(dtype=np.int64)
-    sel = np.flatnonzero(~done.to_numpy(dtype=bool) & (mail_code >= 0))
-    first = sel[_earliest(mail_code[sel], ts_v[sel], row_v[sel])]
-    dup_mail, kept_of = _marked(n, sel, row_v[first] != row_v[sel], row_v[first], raw.index)
-    _rule(dup_mail, "duplicate_respondent", _row_reason(dup_mail, "same e-mail as row ", kept_of, " (the earliest submission, kept)"), email_col or "", None)
-    # identical answers within 24 h (rows without e-mail)
-    content_cols = [c for c in out.columns if not c.endswith("__other_text")]
-    h = _content_hash(out[content_cols]).to_numpy()
-    sel = np.flatnonzero(~done.to_numpy(dtype=bool) & (mail_code < 0))
-    first = sel[_earliest(pd.factorize(h[sel])[0], ts_v[sel], row_v[sel])]
-    dup = (row_v[first] != row_v[sel]) & (ts_v[sel] - ts_v[first] <= DUPLICATE_WINDOW.to_timedelta64())
-    dup_sub, kept_sub = _marked(n, sel, dup, row_v[first], raw.index)
-    _rule(dup_sub, "duplicate_submission", _row_reason(dup_sub, "identical answers to row ", kept_sub, " within 24 h (earliest kept)"))
 
-    keep = ~done
-    pos = np.flatnonzero(keep.to_numpy(dtype=bool))  # the rows kept, then put in the table's key order:
-    rows = raw["source_row"].to_numpy(dtype="int64")[pos]
-    ids = pd.Series(rows, dtype="int64").astype("str").radd(f"{survey}-{lang}-")
-    order = _decimal_text_order(rows)  # response_id as text: row 10 before row 2
-    pos, index = pos[order], pd.RangeIndex(len(pos))
-    response_id = pd.Series(ids.array.take(order), index=index)
-    clean = pd.DataFrame(
-        {
-            "response_id": response_id,
-            "respondent_id": _respondent_ids(mail_code[pos], mail_hash[pos], response_id, salt),
-            "survey": _repeat(survey, index),
-            "form_lang": _repeat(lang, index),
-            "source_file": _repeat(source_file, index),
-            "source_row": pd.Series(rows[order], index=index),
-            "submitted_at": ts.iloc[pos].set_axis(index),
-        }
-    )
-    clean = pd.concat([clean, out.iloc[pos].set_axis(index)], axis=1)  # answer codes stay categorical (see helpers.clean.io.write_table)
-    if "age" in clean:
-        clean.insert(clean.columns.get_loc("age") + 1, "age_band", band_of(clean["age"], ref.age_bands["bands"], categorical=True))
-    else:
-        clean["age_band"] = pd.Series(pd.NA, index=clean.index, dtype="str")
-    rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else reject(raw, pd.Series(False, index=raw.index), "", "")
-    rejected["value"] = mask_text(rejected["value"])
-    fixes = pd.concat(region_fixes, ignore_index=True) if region_fixes else pd.DataFrame(columns=["source_file", "value", "region"])
-    return ExportResult(clean, rejected, account(source_file, n, len(clean), rejected), unknown, fixes)
+def _test_rows(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """Rows where a cell reads «тест»/«test»/… (each distinct text of each column tested once)."""
+    hit = pl.Series([False] * frame.height)
+    for c in columns:
+        distinct = frame[c].unique().drop_nulls()
+        test = distinct.to_frame("v").filter(match_key(pl.col("v")).str.contains(TEST_PATTERN))["v"]
+        hit = hit | frame[c].is_in(test.implode()).fill_null(False)
+    return hit
+
+
+def age_band(age: pl.Expr, bands: list[Mapping]) -> pl.Expr:
+    """Age → band code of ``config/age_bands.yaml`` (null outside every band).
+
+    >>> pl.DataFrame({"a": [16, 17, 60, None]}).select(age_band(pl.col("a"), [{"code": "13-16", "min": 13, "max": 16},
+    ...     {"code": "17-22", "min": 17, "max": 22}, {"code": "59+", "min": 59, "max": 100}])).to_series().to_list()
+    ['13-16', '17-22', '59+', None]
+    """
+    out = pl.lit(None, dtype=pl.String)
+    for b in reversed(bands):
+        out = pl.when(age.is_between(b["min"], b["max"])).then(pl.lit(b["code"])).otherwise(out)
+    return out
+
+
+def clean_export(raw: read.RawTable, cb: Mapping, ref: Reference, source_file: str, lang: str, salt: str,
+                 window: tuple[dt.date, dt.date, int]) -> ExportResult:
+    """Clean one export (read by :func:`read_export`). ``window``: the period and its margin in days."""
+    survey = cb["survey"]
+    frame = raw.frame
+    plan = column_plan(cb, [c for c in frame.columns if c not in ("source_row", "hidden")], source_file)
+    inv = {v: k for k, v in plan.items()}
+    ts_col, email_col = inv[("__timestamp", None)], inv.get(("__email", None))
+    answer_cols = [h for h, (qid, _) in plan.items() if not qid.startswith("__")]
+    order = dates.decide_order(frame[ts_col], source_rows=frame["source_row"], name=source_file, column=ts_col)
+    cols, flags, checks, fixes = _coded(frame, cb, inv, ref, source_file)
+    email = match_key(pl.col(email_col)) if email_col else pl.lit(None, dtype=pl.String)
+    texts = answer_cols + ([email_col] if email_col else [])
+    content = [c for c in cols if not c.endswith("__other_text")]
+    frame = frame.with_columns(
+        dates.parse(pl.col(ts_col), order).alias("submitted_at"), email.alias("_email"),
+        *(e.alias(name) for name, e in cols.items()),
+    ).with_columns(
+        pl.when(pl.col("_email").is_null())
+        .then(pl.concat_str([pl.col(c).cast(pl.String).fill_null("\x00") for c in content], separator="\x1f"))
+        .alias("_answers"))
+    start, end, margin = window
+    marked = rules.apply(frame, [
+        rules.Rule("hidden_row", RULES["hidden_row"], pl.col("hidden")),
+        rules.Rule("empty_row", RULES["empty_row"], pl.all_horizontal(pl.col(c).is_null() for c in answer_cols)),
+        rules.Rule("test_submission", RULES["test_submission"], pl.lit(_test_rows(frame, texts))),
+        rules.Rule("bad_timestamp", RULES["bad_timestamp"], pl.col("submitted_at").is_null(), column=ts_col,
+                   value=pl.col(ts_col)),
+        rules.Rule("out_of_period", RULES["out_of_period"], dates.outside_window(pl.col("submitted_at"), start, end, margin),
+                   column=ts_col, value=pl.col(ts_col)),
+        *checks,
+        rules.Duplicate("duplicate_respondent", "same e-mail as row {kept} (the earliest submission, kept)",
+                        key=["_email"], order=["submitted_at"], column=email_col or ""),
+        rules.Duplicate("duplicate_submission", "identical answers to row {kept} within 24 h (earliest kept)",
+                        key=["_answers"], order=["submitted_at"], window=("submitted_at", DUPLICATE_WINDOW)),
+    ])
+    outcome = rules.collect(marked, source_file, mask=mask)
+    still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
+    unknown = [u for col, flag, text in flags for u in answers.unknown_labels(text.filter(flag & still), source_file, col, mask)]
+    return ExportResult(_table(outcome.kept, cols, cb, ref, survey, lang, source_file, salt), outcome, unknown, fixes,
+                        [order.reason, *(f"{source_file}: {line}" for line in raw.log)])
+
+
+def _table(kept: pl.DataFrame, cols: Mapping[str, pl.Expr], cb: Mapping, ref: Reference, survey: str, lang: str,
+           source_file: str, salt: str) -> pl.DataFrame:
+    """The kept rows as the core table: provenance, respondent pseudonyms, answer columns, age band."""
+    response_id = pl.format("{}-{}-{}", pl.lit(survey), pl.lit(lang), pl.col("source_row"))
+    keyed = kept.with_columns(response_id.alias("response_id")).with_columns(
+        pl.when(pl.col("_email").is_not_null()).then(pl.format("email:{}", pl.col("_email")))
+        .otherwise(pl.format("response:{}", pl.col("response_id"))).alias("_who"))
+    ids = pseudonymise(keyed["_who"].to_pandas(), salt, normalised=True)
+    answer_cols = list(cols)
+    if "age" in answer_cols:
+        answer_cols.insert(answer_cols.index("age") + 1, "age_band")
+    return keyed.with_columns(
+        pl.Series("respondent_id", ids.tolist(), dtype=pl.String), pl.lit(survey).alias("survey"),
+        pl.lit(lang).alias("form_lang"), pl.lit(source_file).alias("source_file"),
+        (age_band(pl.col("age"), ref.age_bands["bands"]) if "age" in cols else pl.lit(None, dtype=pl.String)).alias("age_band"),
+    ).select("response_id", "respondent_id", "survey", "form_lang", "source_file", "source_row", "submitted_at",
+             *answer_cols, *([] if "age" in cols else ["age_band"]))

@@ -3,6 +3,8 @@ header variants → canonical names, value lists → codes, test rows, person ke
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from helpers.clean import CleaningError
@@ -12,6 +14,17 @@ from helpers.clean.normalise import band_of, clean_text_columns, map_regions, ma
 from helpers.clean.reference import Reference
 
 TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
+
+
+@dataclass
+class ExportResult:
+    """What cleaning one hand-typed file gives: clean rows, rejected rows, accounting, unknown labels."""
+
+    clean: pd.DataFrame
+    rejected: pd.DataFrame
+    accounting: dict
+    unknown: list[Unknown] = field(default_factory=list)
+    region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def header_key(h: str) -> str:

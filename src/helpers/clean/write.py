@@ -8,7 +8,7 @@ input file and row (the tables carry ``source_file`` and ``source_row``), with t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -66,9 +66,10 @@ def validate(frame: pl.DataFrame, schema: pa.DataFrameSchema, table: str,
         raise CleaningError(f"{table} does not match its schema:\n  " + "\n  ".join(problems(exc, frame, table, mask))) from None
 
 
-def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+def to_pandas(frame: pl.DataFrame, nullable: Collection[str] = ()) -> pd.DataFrame:
     """The frame as the analysis reads it: ``str`` texts, ``Int64``/``boolean`` where values may be
-    missing (``int64``/``bool`` where none is), ``datetime64[us]`` timestamps.
+    missing (a column in ``nullable``, or one that has a missing value), ``int64``/``bool`` where
+    none may be, ``datetime64[us]`` timestamps.
 
     >>> to_pandas(pl.DataFrame({"n": [1, None], "k": [1, 2], "t": ["a", None], "b": [True, None]})).dtypes.astype(str).tolist()
     ['Int64', 'int64', 'str', 'boolean']
@@ -81,15 +82,16 @@ def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
     for name, dtype in frame.schema.items():
         kinds = _PANDAS.get(type(dtype))
         if kinds is not None:
-            table[name] = table[name].astype(kinds[1] if frame[name].null_count() else kinds[0])
+            table[name] = table[name].astype(kinds[1] if name in nullable or frame[name].null_count() else kinds[0])
     return table
 
 
-def write_core(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str],
-               mask: Callable[[str], str] = str) -> pd.DataFrame:
-    """Validate, sort by ``sort_by``, write ``path`` (through a temporary file); return the pandas table."""
+def write_table(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str]) -> pd.DataFrame:
+    """Sort a validated frame by ``sort_by`` and write it to ``path`` (through a temporary file) with the
+    pandas types of ``schema``; return the pandas table."""
     path = Path(path)
-    table = to_pandas(validate(frame, schema, path.stem, mask).sort(list(sort_by)))
+    nullable = [name for name, column in schema.columns.items() if column.nullable]
+    table = to_pandas(frame.sort(list(sort_by)), nullable)
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -98,3 +100,9 @@ def write_core(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort
     finally:
         tmp.unlink(missing_ok=True)
     return table
+
+
+def write_core(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str],
+               mask: Callable[[str], str] = str) -> pd.DataFrame:
+    """:func:`validate`, then :func:`write_table`; nothing is written when the frame is not valid."""
+    return write_table(validate(frame, schema, Path(path).stem, mask), path, schema, sort_by)
