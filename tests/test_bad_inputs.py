@@ -1,27 +1,51 @@
 """The malformed-file corpus (tests/bad_inputs, rebuilt by build_corpus.py): every file gives either
-a clear error naming the file, row/column and value, or quarantined rows with a rule and a reason."""
+a clear error naming the file, row/column and value, quarantined rows with a rule and a reason, or
+is read as it is meant; personal data never leaves the stage unmasked (issue 17: one test per file)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
-from helpers import paths
-from helpers.clean import CleaningError, events, journals, surveys
+from helpers import params, paths
+from helpers.clean import CleaningError, events, journals, rules, surveys
+from helpers.clean.accounting import write_rejected
 from helpers.clean.codebook import UnknownLabelError, raise_unknown
-from helpers.clean.io import read_table
+from helpers.clean.masking import EMAIL_TOKEN, IIN_TOKEN, NAME_TOKEN, PHONE_TOKEN
+from helpers.clean.offices import load_offices
+from helpers.clean.read import discover
 from helpers.clean.reference import load_reference
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 REF = load_reference(paths.CONFIG)
+OFFICES = load_offices(paths.CONFIG)
 SALT = "test-salt"
 PERIOD = (dt.date(2021, 4, 1), dt.date(2021, 11, 25))
+P = params.load()  # the demo run's parameters: the survey stage's margin and largest rejected share
 
-#: file → ("error", [texts the message must contain]), ("quarantine", rule, column, value), or ("read",): read
-#: as it is meant (its data rows kept)
+#: file → what the cleaning must do with it:
+#:
+#: * ``("error", [texts])``: the file stops the run (:class:`CleaningError`), the message holds every text;
+#: * ``("unknown", [texts][, {"absent": [personal data]}])``: unknown labels stop the run, listed and masked;
+#: * ``("quarantine", rule or (rules), column, value[, {...}])``: rows rejected by the rule with that value;
+#:   ``"rows"``: how many; ``"csv_value"``: a value of the rejected-rows CSV (``accounting.write_rejected``);
+#:   ``"absent"``: personal data no value of that CSV holds;
+#: * ``("read"[, {...}])``: read as meant, rows kept (at least 10); ``"rows_kept"``, ``"rows_rejected"``,
+#:   ``"rows_duplicate"``, ``"sheet"``, ``"header_row"`` as given, ``"submitted"``: the first and last
+#:   timestamp, ``"at_rows"``: the timestamp of some rows (by row number), ``"same_as"``: the corpus file
+#:   whose clean table (provenance aside) it must equal;
+#: * ``("masked", column, token, [personal data])``: every row kept, the clean table's column shows the
+#:   token and nothing of the personal data (no word of it, no run of its digits);
+#: * ``("discover", {"skipped": log line} | {"error": [texts]})``: the file in a surveys folder beside an
+#:   export, listed by :func:`helpers.clean.read.discover`.
 CASES = {
     "population_ru__wrong_encoding_utf16.csv": ("error", ["population_ru__wrong_encoding_utf16.csv", "wrong encoding"]),
     "population_ru__wrong_encoding_koi8.csv": ("error", ["population_ru__wrong_encoding_koi8.csv", "wrong encoding", "koi8_r", "save it as CSV UTF-8"]),
@@ -44,7 +68,7 @@ CASES = {
     "nonprof_ru__unknown_grid_label.csv": ("unknown", ["nonprof_ru__unknown_grid_label.csv", "[", "'Иногда'"]),
     "KOS_journal__missing_column.csv": ("error", ["KOS_journal__missing_column.csv", "missing required column", "rating"]),
     "KOS_journal__unknown_header.csv": ("error", ["KOS_journal__unknown_header.csv", "row 1", "'Адрес проживания'"]),
-    "journal_kostanay__bad_file_name.csv": ("error", ["journal_kostanay__bad_file_name.csv", "region code"]),
+    "journal_kostanay__bad_file_name.csv": ("error", ["journal_kostanay__bad_file_name.csv", "config/offices.yaml"]),
     "KOS_journal__unknown_value.csv": ("unknown", ["KOS_journal__unknown_value.csv", "'Категория спора'", "'Космический'"]),
     "KOS_journal__bad_date.csv": ("quarantine", "bad_date", "Дата консультации", "45.13.2021"),
     "KOS_journal__n_parties_text.csv": ("quarantine", "not_a_number", "Количество сторон", "три"),
@@ -54,6 +78,111 @@ CASES = {
     "participants_age_text/RT-02.csv": ("quarantine", "not_a_number", "Возраст", "двадцать"),
 }
 
+# --- issue 17: survey exports and folders as offices and respondents send them (build_corpus.build_surveys) --
+TS, AGE, REGION, INFO_OTHER = "Отметка времени", "Ваш возраст (полных лет)", "Ваш регион", "info_sources__other_text"
+SAME = {"same_as": "population_ru__control_as_downloaded.csv", "rows_kept": 12, "rows_rejected": 0, "rows_duplicate": 0}
+CASES |= {
+    # the control: the sample as Google Forms downloads it; the formats below must give its clean table
+    "population_ru__control_as_downloaded.csv": ("read", {"rows_kept": 12, "rows_rejected": 0, "rows_duplicate": 0,
+                                                          "submitted": ("2021-05-17 06:47:35", "2021-10-28 20:17:18")}),
+    # workbooks: the visible sheet with the header, below title rows; hidden rows counted
+    "population_ru__hidden_old_copy_first.xlsx": ("read", SAME | {"sheet": "Ответы на форму (1)"}),
+    "population_ru__hidden_old_copy_first.xls": ("read", SAME | {"sheet": "Ответы на форму (1)"}),
+    "population_ru__hidden_old_copy_first.ods": ("read", SAME | {"sheet": "Ответы на форму (1)"}),
+    "population_ru__instruction_sheet_first.xlsx": ("read", SAME | {"sheet": "Анкеты"}),
+    "population_ru__two_title_rows.xlsx": ("read", SAME | {"header_row": 3}),
+    "population_ru__two_title_rows.csv": ("read", SAME | {"header_row": 3}),
+    "population_ru__hidden_rows.xlsx": ("quarantine", "hidden_row", "", None, {"rows": 2}),
+    "population_ru__hidden_rows.ods": ("quarantine", "hidden_row", "", None, {"rows": 1}),
+    "population_ru__hidden_rows.xls": ("quarantine", "hidden_row", "", None, {"rows": 2}),
+    "population_ru__two_visible_sheets.xlsx": ("error", ["population_ru__two_visible_sheets.xlsx", "several sheets",
+                                                         "'Ответы на форму (1)' (row 1)", "'Ответы на форму (1) испр' (row 1)"]),
+    "population_ru__only_hidden_sheet_matches.xlsx": ("error", ["population_ru__only_hidden_sheet_matches.xlsx",
+                                                                "'Ответы на форму (1)', is hidden"]),
+    "population_ru__export.xls": ("read", SAME),
+    "population_ru__export.ods": ("read", SAME),
+    "population_ru__formatted_empty_rows.xlsx": ("read", SAME),
+    "population_ru__header_only.xlsx": ("error", ["population_ru__header_only.xlsx", "row 2", "header only"]),
+    "population_ru__empty_sheet_only.xlsx": ("error", ["population_ru__empty_sheet_only.xlsx", "no sheet has the expected header", "'Лист1': empty"]),
+    # csv as Excel and other programs save it
+    "population_ru__sep_semicolon.csv": ("read", SAME),
+    "population_ru__trailing_empty_columns.csv": ("read", SAME),
+    "population_ru__trailing_empty_rows.csv": ("read", SAME),
+    "population_ru__cp1251_semicolon.csv": ("read", SAME),
+    "population_ru__utf8_bom.csv": ("read", SAME),
+    "population_ru__tab_separated.csv": ("read", SAME),
+    "population_ru__line_break_in_other.csv": ("read", {"rows_kept": 12, "rows_rejected": 0}),
+    # timestamps: AM/PM, Excel serials, the day/month order decided per file, the fieldwork window
+    "population_ru__ampm_en_us.csv": ("read", SAME),
+    "population_ru__ampm_ru_dp_pp.csv": ("read", SAME),
+    "population_ru__ampm_midnight_noon.csv": ("read", {"rows_kept": 12, "rows_rejected": 0,
+                                                       "at_rows": {3: "2021-06-15 00:15:35", 6: "2021-08-08 12:05:17"}}),
+    "population_ru__excel_serial.xlsx": ("read", SAME),
+    "population_ru__excel_serial_text.csv": ("read", SAME),
+    "population_ru__mac_1904_dates.xlsx": ("read", SAME),
+    # days 1–12 only: the order comes from the export's locale (header «Timestamp»: month first; Russian: day first)
+    "population_ru__day_first_slashes.csv": ("read", {"rows_kept": 12, "rows_rejected": 0,
+                                                      "submitted": ("2021-06-03 20:27:34", "2021-10-12 16:06:09")}),
+    "population_ru__month_first_low_days.csv": ("read", {"rows_kept": 12, "rows_rejected": 0, "same_as": "population_ru__day_first_slashes.csv",
+                                                         "submitted": ("2021-06-03 20:27:34", "2021-10-12 16:06:09")}),
+    "population_ru__mixed_date_orders.csv": ("error", ["population_ru__mixed_date_orders.csv", f"column «{TS}»", "both orders",
+                                                       "row 2 reads 17.05.2021 6:47:35 (day first)", "row 8 reads 8/17/2021 2:50:19 (month first)"]),
+    "population_ru__submitted_after_fieldwork.csv": ("quarantine", "out_of_period", TS, "03.12.2021 9:12:00", {"rows": 1}),
+    "population_ru__timestamp_1899.csv": ("quarantine", "out_of_period", TS, "30.12.1899 15:51:21"),
+    "population_ru__timestamp_2031.csv": ("quarantine", "out_of_period", TS, "08.09.2031 1:09:15"),
+    # half the rows lost still runs; more than half stops the run with the file's top three reasons
+    "population_ru__half_timestamps_not_shown.csv": ("quarantine", "bad_timestamp", TS, "########", {"rows": 6}),
+    "population_ru__most_timestamps_not_shown.csv": ("error", [
+        "population_ru__most_timestamps_not_shown.csv", "8 of 12 rows rejected", "cleaning.max_rejected_share",
+        "the timestamp is missing or in no known format (6 rows)", "submitted outside the fieldwork window",
+        "a number question holds text that is not a number"]),
+    # text as typed or pasted: invisible characters, other digits, Latin look-alike letters
+    "population_ru__invisible_characters_in_labels.csv": ("read", SAME),
+    "population_ru__invisible_characters_in_header.csv": ("read", SAME),
+    "population_ru__fullwidth_digits_age.csv": ("read", SAME),
+    "population_ru__arabic_indic_digits_age.csv": ("read", SAME),
+    "population_ru__latin_lookalike_letters.csv": ("read", SAME),
+    # numbers that are not ages: rejected with the value as written
+    "population_ru__age_2_5.csv": ("quarantine", ("not_a_number", "out_of_range"), AGE, "2.5"),
+    "population_ru__age_nan.csv": ("quarantine", ("not_a_number", "out_of_range"), AGE, "NaN"),
+    "population_ru__age_inf.csv": ("quarantine", ("not_a_number", "out_of_range"), AGE, "inf"),
+    "population_ru__age_1e9.csv": ("quarantine", ("not_a_number", "out_of_range"), AGE, "1e9"),
+    # the rejected-rows CSV: a formula is written as text, personal data masked
+    "population_ru__age_formula.csv": ("quarantine", "not_a_number", AGE, '=HYPERLINK("http://x","y")',
+                                       {"csv_value": '\'=HYPERLINK("http://x","y")'}),
+    "population_ru__age_with_phone.csv": ("quarantine", "not_a_number", AGE, None, {"absent": ["8 701 234 56 78"]}),
+    # personal data in «Другое»: masked in the clean table
+    "population_ru__other_phone_dots.csv": ("masked", INFO_OTHER, "[phone]", ["8.701.234.56.78"]),
+    "population_ru__other_phone_city_code.csv": ("masked", INFO_OTHER, "[phone]", ["+7 (7102) 73-45-67"]),
+    "population_ru__other_phone_uzbek.csv": ("masked", INFO_OTHER, "[phone]", ["+998 90 123 45 67"]),
+    "population_ru__other_iin_spaced.csv": ("masked", INFO_OTHER, "[IIN]", ["880412 300123"]),
+    "population_ru__other_email_spaced_at.csv": ("masked", INFO_OTHER, "[e-mail]", ["aigerim.s @ mail.ru"]),
+    "population_ru__other_email_at_word.csv": ("masked", INFO_OTHER, "[e-mail]", ["aigerim.s(at)mail.ru"]),
+    "population_ru__other_person_name.csv": ("masked", INFO_OTHER, "[name]", ["Сейтказиева Айгерим Болатовна"]),
+    "population_ru__other_person_name_latin.csv": ("masked", INFO_OTHER, "[name]", ["Aigerim Seitkazieva"]),
+    "population_kk__other_person_name.csv": ("masked", INFO_OTHER, "[name]", ["Айгүл Серікқызы"]),
+    "population_ru__unknown_label_name_phone.csv": ("unknown", ["population_ru__unknown_label_name_phone.csv", f"'{REGION}'",
+                                                                "'[name] [phone]'"], {"absent": ["Иванова Марина 87012345678"]}),
+    # row rules
+    "population_ru__test_submission_caps.csv": ("quarantine", "test_submission", "", None, {"rows": 1}),
+    "population_kk__test_submission_synaq.csv": ("quarantine", "test_submission", "", None, {"rows": 1}),
+    "population_ru__duplicate_email_case_spaces.csv": ("quarantine", "duplicate_respondent", "Адрес электронной почты", None, {"rows": 1}),
+    "population_ru__double_submission_no_email.csv": ("quarantine", "duplicate_submission", "", None, {"rows": 1}),
+    "population_ru__same_answers_next_day.csv": ("read", {"rows_kept": 13, "rows_rejected": 0, "rows_duplicate": 0}),
+    "population_ru__blank_row_between.csv": ("quarantine", "empty_row", "", None, {"rows": 1}),
+    # what else lands in the surveys folder
+    "~$population_ru.xlsx": ("discover", {"skipped": "skipped surveys/~$population_ru.xlsx: an Excel lock file (the workbook is open somewhere)"}),
+    ".~lock.population_ru.ods#": ("discover", {"skipped": "skipped surveys/.~lock.population_ru.ods#: a LibreOffice lock file (the workbook is open somewhere)"}),
+    "desktop.ini": ("discover", {"skipped": "skipped surveys/desktop.ini: a hidden or system file"}),
+    "population_ru__notes.txt": ("discover", {"error": ["surveys/population_ru__notes.txt", "supported types: .csv, .xlsx, .xls, .ods"]}),
+    "population_ru__printout.pdf": ("discover", {"error": ["surveys/population_ru__printout.pdf", "supported types: .csv, .xlsx, .xls, .ods"]}),
+}
+#: cases where the code does not (yet) do what issue 17 asks: the expectation stands, the test must fail
+XFAIL = {
+    "population_ru__age_nan.csv": "masking reads «NaN» as a person's name: the rejected value shows '[name]', not the value written",
+    "population_ru__hidden_rows.xls": "hidden rows of an .xls are not detected (helpers.clean.read: a log line only): both are kept",
+}
+
 
 def clean_one(rel: str):
     """Clean one corpus file with the cleaner its name implies (read as its stage reads it); raise on
@@ -61,48 +190,130 @@ def clean_one(rel: str):
     path = BAD / rel
     name = Path(rel).name
     if "/" in rel:
-        res = events.clean_participants(read_table(path, rel), REF, rel, SALT, events.event_of(path, ["RT-02"]))
+        res = events.clean_participants(events.read_participants(path, rel, REF), REF, rel, SALT, events.event_of(path, ["RT-02"]))
+        res = SimpleNamespace(unknown=res.unknown, rejected=res.outcome.rejected.to_pandas(), accounting=res.outcome.accounting)
     elif name.split("__")[0].endswith(("_ru", "_kk")):
         survey, lang = name.split("__")[0].rsplit("_", 1)
         cb = REF.codebooks[survey]
-        res = surveys.clean_export(surveys.read_export(path, rel, cb), cb, REF, rel, lang, SALT, (*PERIOD, 7))
-        res = SimpleNamespace(unknown=res.unknown, rejected=res.outcome.rejected.to_pandas(), accounting=res.outcome.accounting)
+        raw = surveys.read_export(path, rel, cb)
+        res = surveys.clean_export(raw, cb, REF, rel, lang, SALT, (*PERIOD, P["cleaning.fieldwork_margin_days"]))
+        rules.check_share(res.outcome, P["cleaning.max_rejected_share"])  # as the stage does
+        res = SimpleNamespace(unknown=res.unknown, rejected=res.outcome.rejected.to_pandas(), accounting=res.outcome.accounting,
+                              clean=res.clean, sheet=raw.sheet, header_row=raw.header_row)
     else:
-        res = journals.clean_journal(read_table(path, rel), REF, rel, SALT, PERIOD)
+        res = journals.clean_journal(journals.read_journal(path, rel, REF), REF, rel, SALT, PERIOD, OFFICES)
+        res = SimpleNamespace(unknown=res.unknown, rejected=res.outcome.rejected.to_pandas(), accounting=res.outcome.accounting)
     raise_unknown(res.unknown)
     return res
 
 
-def test__corpus__has_at_least_20_cases():
-    files = {p.relative_to(BAD).as_posix() for p in BAD.rglob("*") if p.is_file() and p.suffix in (".csv", ".xlsx")}
-    assert len(files) >= 20
+def test__corpus__at_least_70_cases_one_per_file():
+    files = {p.relative_to(BAD).as_posix() for p in BAD.rglob("*")
+             if p.is_file() and p.name != "build_corpus.py" and "__pycache__" not in p.parts}
+    assert len(files) >= 70
     assert files == set(CASES), "every corpus file needs a case (and every case a file)"
+    assert set(XFAIL) <= set(CASES)
 
 
-@pytest.mark.parametrize("rel", sorted(CASES))
-def test__bad_input(rel):
-    expect = CASES[rel]
-    if expect[0] in ("error", "unknown"):
-        exc = UnknownLabelError if expect[0] == "unknown" else CleaningError
-        with pytest.raises(exc) as info:
-            clean_one(rel)
-        msg = str(info.value)
-        for part in expect[1]:
-            assert part in msg, f"{part!r} not in: {msg}"
-        return
-    if expect[0] == "read":
-        acc = clean_one(rel).accounting
-        assert acc["rows_in"] == acc["rows_kept"] + acc["rows_rejected"] + acc["rows_duplicate"] and acc["rows_kept"] >= 10, acc
-        return
-    _, rule, column, value = expect
-    res = clean_one(rel)
+def _leaks(personal: str, text: str) -> list[str]:
+    """What of ``personal`` is left in ``text``: its words (3+ letters, any case) and the runs of 2+
+    digits of ``text`` that are part of its digits (the mask's tokens aside)."""
+    for token in (PHONE_TOKEN, IIN_TOKEN, EMAIL_TOKEN, NAME_TOKEN):
+        text = text.replace(token, " ")
+    digits = re.sub(r"\D", "", personal)
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", personal.casefold()) if w in text.casefold()]
+    return words + [run for run in re.findall(r"\d{2,}", text) if digits and run in digits]
+
+
+def _content(clean: pl.DataFrame) -> pl.DataFrame:
+    """A clean survey table without what says where a row came from."""
+    return clean.drop("source_file", "source_row", "response_id", "respondent_id")
+
+
+def _check_read(res, want: dict) -> None:
+    acc = res.accounting
+    assert acc["rows_kept"] >= 10, acc
+    for key in ("rows_kept", "rows_rejected", "rows_duplicate"):
+        assert acc[key] == want.get(key, acc[key]), (key, acc, res.rejected)
+    for key in ("sheet", "header_row"):
+        assert getattr(res, key) == want.get(key, getattr(res, key)), key
+    if "submitted" in want:
+        at = res.clean["submitted_at"]
+        assert (str(at.min()), str(at.max())) == want["submitted"]
+    if "at_rows" in want:
+        at = dict(zip(res.clean["source_row"], res.clean["submitted_at"]))
+        assert {row: str(at.get(row)) for row in want["at_rows"]} == want["at_rows"]
+    if "same_as" in want:
+        assert_frame_equal(_content(res.clean), _content(clean_one(want["same_as"]).clean))
+
+
+def _check_quarantine(res, rel: str, rule: str | tuple[str, ...], column: str, value: str | None, want: dict, tmp_path: Path) -> None:
     rej = res.rejected
-    hit = rej[rej["rule"] == rule]
+    hit = rej[rej["rule"].isin([rule] if isinstance(rule, str) else rule)]
     if column:
         hit = hit[hit["column"] == column]
     if value is not None:
         hit = hit[hit["value"] == value]
     assert len(hit) >= 1, rej
     assert hit["reason"].str.len().gt(0).all() and hit["source_row"].ge(2).all()
+    if "rows" in want:
+        assert len(hit) == want["rows"], rej
+    if "csv_value" in want or "absent" in want:
+        with write_rejected(tmp_path, rel, rej).open(encoding="utf-8", newline="") as f:
+            written = [row["value"] for row in csv.DictReader(f)]
+        assert want.get("csv_value", written[0]) in written, written
+        for personal in want.get("absent", []):
+            assert not [_leaks(personal, v) for v in written if _leaks(personal, v)], written
+
+
+def _check_masked(res, column: str, token: str, personal: list[str]) -> None:
     acc = res.accounting
-    assert acc["rows_in"] == acc["rows_kept"] + acc["rows_rejected"] + acc["rows_duplicate"]
+    assert acc["rows_kept"] == acc["rows_in"], res.rejected
+    texts = res.clean[column].drop_nulls().to_list()
+    assert any(token in t for t in texts), texts
+    for p in personal:
+        assert not [t for t in texts if _leaks(p, t)], texts
+
+
+def _check_discover(rel: str, want: dict, tmp_path: Path) -> None:
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    shutil.copy(BAD / "population_ru__control_as_downloaded.csv", folder / "population_ru.csv")
+    shutil.copy(BAD / rel, folder / Path(rel).name)
+    if "error" in want:
+        with pytest.raises(CleaningError) as info:
+            discover(folder, tmp_path)
+        for part in want["error"]:
+            assert part in str(info.value), f"{part!r} not in: {info.value}"
+        return
+    files, log = discover(folder, tmp_path)
+    assert [p.name for p in files] == ["population_ru.csv"] and log == [want["skipped"]]
+
+
+@pytest.mark.parametrize("rel", [pytest.param(rel, marks=pytest.mark.xfail(strict=True, reason=XFAIL[rel])) if rel in XFAIL else rel
+                                 for rel in sorted(CASES)])
+def test__bad_input(rel, tmp_path):
+    kind, *expect = CASES[rel]
+    if kind == "discover":
+        _check_discover(rel, expect[0], tmp_path)
+        return
+    if kind in ("error", "unknown"):
+        exc = UnknownLabelError if kind == "unknown" else CleaningError
+        with pytest.raises(exc) as info:
+            clean_one(rel)
+        msg = str(info.value)
+        for part in expect[0]:
+            assert part in msg, f"{part!r} not in: {msg}"
+        shown = re.findall(r"value '(.*)' \| \d+ row", msg)  # the unknown labels as the message shows them
+        for personal in (expect[1] if len(expect) > 1 else {}).get("absent", []):
+            assert shown and not [v for v in shown if _leaks(personal, v)], msg
+        return
+    res = clean_one(rel)
+    acc = res.accounting
+    assert acc["rows_in"] == acc["rows_kept"] + acc["rows_rejected"] + acc["rows_duplicate"], acc
+    if kind == "read":
+        _check_read(res, expect[0] if expect else {})
+    elif kind == "masked":
+        _check_masked(res, *expect)
+    else:
+        _check_quarantine(res, rel, *expect[:3], expect[3] if len(expect) > 3 else {}, tmp_path)

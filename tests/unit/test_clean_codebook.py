@@ -1,19 +1,13 @@
-import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.clean.codebook import UnknownLabelError, label_map, load_codebooks, map_single, raise_unknown, unknown_list
+from helpers.clean.answers import label_codes
+from helpers.clean.codebook import Unknown, UnknownLabelError, load_codebooks, raise_unknown
 
-
-
-def test__map_single__aliases_case_and_unknown():
-    m = label_map([{"code": "male", "ru": "Мужской", "kk": "Ер", "aliases": ["М"]}])
-    codes, unk = map_single(pd.Series(["мужской", "ЕР", "м", "Другой", None]), m)
-    assert codes.tolist()[:3] == ["male"] * 3 and unk.tolist() == [False, False, False, True, False]
 
 
 def test__raise_unknown__lists_every_value():
-    u = unknown_list("a.csv", "Ваш пол", pd.Series(["X", "X", "Y"])) + unknown_list("b.csv", "Регион", pd.Series(["Марс"]))
+    u = [Unknown("a.csv", "Ваш пол", "X", 2), Unknown("a.csv", "Ваш пол", "Y", 1), Unknown("b.csv", "Регион", "Марс", 1)]
     with pytest.raises(UnknownLabelError) as e:
         raise_unknown(u)
     msg = str(e.value)
@@ -34,4 +28,4 @@ def test__codebooks__labels_unambiguous_per_question():
     for cb in load_codebooks(paths.CONFIG).values():
         for q in cb["questions"]:
             if q.get("options"):
-                label_map(q["options"])  # raises on a label given to two codes
+                label_codes(q["options"])  # raises on a label given to two codes

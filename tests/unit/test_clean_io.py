@@ -2,7 +2,6 @@ import pandas as pd
 import pytest
 
 from helpers.clean import CleaningError
-from helpers.clean.accounting import account, reject
 from helpers.clean.io import detect_delimiter, detect_encoding, read_csv
 
 
@@ -50,14 +49,6 @@ def test__read_csv__duplicated_header(tmp_path):
     f.write_text("a,b,a\n1,2,3\n", encoding="utf-8")
     with pytest.raises(CleaningError, match=r"x.csv: row 1: duplicated column header\(s\): 'a' \(columns 1, 3\)"):
         read_csv(f)
-
-
-def test__account__balances_and_counts_duplicates():
-    df = pd.DataFrame({"source_row": [2, 3, 4, 5]})
-    rej = pd.concat([reject(df, df.source_row.eq(2), "test_submission", "t"), reject(df, df.source_row.eq(3), "duplicate_x", "d")])
-    assert account("f.csv", 4, 2, rej) == {"source_file": "f.csv", "rows_in": 4, "rows_kept": 2, "rows_rejected": 1, "rows_duplicate": 1}
-    with pytest.raises(CleaningError, match="does not balance"):
-        account("f.csv", 5, 2, rej)
 
 
 def _schema():

@@ -172,15 +172,11 @@ class TestRegionsForPeriod:
 
 
 class TestRepositoryConfig:
-    def test__offices_yaml__gives_todays_office_of_every_demo_journal(self):
-        from helpers.clean.journals import office_of as office_of_today
-        from helpers.clean.reference import load_reference
-
-        offices, ref = load_offices(paths.CONFIG), load_reference(paths.CONFIG)
+    def test__offices_yaml__every_demo_journal_has_its_office(self):
+        offices = load_offices(paths.CONFIG)
         files = sorted((paths.ROOT / "data" / "raw" / "journals").iterdir())
         assert len(offices) == 17 and files
-        for f in files:
-            assert office_of(f.name, offices).id == office_of_today(f, ref)
+        assert sorted(office_of(f.name, offices).id for f in files) == sorted(f.name.split("_")[0] for f in files)
 
     def test__regions_yaml__2021_period_offers_the_2021_regions(self):
         ref_codes = [r["code"] for r in read_yaml(paths.CONFIG / "regions.yaml")["regions"]]

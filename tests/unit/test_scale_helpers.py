@@ -269,32 +269,6 @@ def test__clean_text_columns__equals_clean_text_per_column():
     assert clean_text_columns(df, []) is df
 
 
-def test__label_map__cached_copy_and_conflicts_raise_every_time():
-    from helpers.clean import CleaningError
-    from helpers.clean.codebook import label_map
-
-    opts = [{"code": "yes", "ru": "Да", "kk": "Иә", "aliases": ["ДА!"]}, {"code": "no", "ru": "Нет"}]
-    first = label_map(opts)
-    first["да"] = "changed"  # the caller's copy: the next call is not affected
-    assert label_map(opts) == {"да": "yes", "иә": "yes", "да!": "yes", "нет": "no"}
-    bad = opts + [{"code": "maybe", "ru": " да "}]
-    for _ in range(2):
-        with pytest.raises(CleaningError, match="given to two codes"):
-            label_map(bad)
-
-
-def test__reject__records_and_dtypes():
-    from helpers.clean.accounting import reject
-
-    df = pd.DataFrame({"source_row": [2, 3, 4], "x": pd.Series(["a", None, "c"], dtype="str")})
-    r = reject(df, pd.Series([True, False, True]), "bad", pd.Series(["r2", None, "r4"], dtype=object), "X", df["x"])
-    assert r.to_dict("list") == {"source_row": [2, 4], "rule": ["bad", "bad"], "reason": ["r2", "r4"], "column": ["X", "X"], "value": ["a", "c"]}
-    assert r.dtypes.astype(str).tolist() == ["int64", "str", "str", "str", "str"]
-    none = reject(df, pd.Series([False] * 3), "", "")
-    assert none.empty and none.dtypes.astype(str).tolist() == ["int64", "str", "str", "str", "str"]
-    assert reject(df, pd.Series([False, True, False]), "r", "why", "", None)["value"].isna().all()
-
-
 def test__match_key__ascii_fast_path_equals_full_path():
     from helpers.clean.normalise import _match_key_full, _match_key_values
 

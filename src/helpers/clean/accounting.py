@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from helpers.clean import CleaningError
@@ -20,35 +19,6 @@ from helpers.figures import locked
 ACCOUNTING_COLUMNS = ["source_file", "rows_in", "rows_kept", "rows_rejected", "rows_duplicate"]
 REJECTED_COLUMNS = ["source_row", "rule", "reason", "column", "value"]
 DUPLICATE_RULES_PREFIX = "duplicate"
-
-
-def reject(df: pd.DataFrame, mask: pd.Series, rule: str, reason: str | pd.Series, column: str = "", value: pd.Series | None = None) -> pd.DataFrame:
-    """The rejected-rows records for the rows of ``df`` selected by ``mask`` (one rule)."""
-    sel = df.loc[mask, "source_row"]
-    n = len(sel)
-
-    def text(values) -> pd.api.extensions.ExtensionArray:
-        return pd.array(np.asarray(values, dtype=object), dtype="str")
-
-    return pd.DataFrame({
-        "source_row": sel.astype("int64").to_numpy(),
-        "rule": text(np.full(n, rule, dtype=object)),
-        "reason": text(reason[mask].to_numpy() if isinstance(reason, pd.Series) else np.full(n, reason, dtype=object)),
-        "column": text(np.full(n, column, dtype=object)),
-        "value": text(value[mask].astype("str").to_numpy() if value is not None else np.full(n, None, dtype=object)),
-    })
-
-
-def account(source_file: str, rows_in: int, rows_kept: int, rejected: pd.DataFrame) -> dict:
-    """One accounting row; checks that it balances and that no row was rejected twice."""
-    if rejected["source_row"].duplicated().any():
-        twice = rejected.loc[rejected["source_row"].duplicated(), "source_row"].tolist()
-        raise CleaningError(f"{source_file}: rows rejected by two rules: {twice[:10]}")
-    dup = int(rejected["rule"].str.startswith(DUPLICATE_RULES_PREFIX).sum())
-    rej = len(rejected) - dup
-    if rows_in != rows_kept + rej + dup:
-        raise CleaningError(f"{source_file}: row accounting does not balance: in {rows_in} != kept {rows_kept} + rejected {rej} + duplicate {dup}")
-    return {"source_file": source_file, "rows_in": rows_in, "rows_kept": rows_kept, "rows_rejected": rej, "rows_duplicate": dup}
 
 
 def rejected_path(processed_dir: Path, source_file: str) -> Path:

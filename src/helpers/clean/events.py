@@ -1,29 +1,32 @@
-"""Event register (round tables and trainings) and participant lists →
-``core_events__events`` and ``core_events__participants``.
+"""Event register (round tables and trainings) and participant lists → ``core_events__events``
+and ``core_events__participants``, on Polars.
 
 Transformations include: event type → code and id (``RT-01``…, ``TR-13``…), dates as the typist
 wrote them (``27.05. 2021г.``, ``10.09.21``), participant numbers from text (``25 человек``),
 several regions in one cell → ';'-joined codes (``ALL`` = all Kazakhstan), trainers → pseudonyms;
-participant lists (one file per event, ``<event_id>.csv|xlsx``): header variants, values → codes,
-ages in range, test rows and the same person listed twice removed by :data:`RULES`.
+participant lists (one file per event, ``<event_id>.<csv|xlsx|xls|ods>``): header variants, values
+→ codes, ages as whole numbers in range, and the rules of :data:`RULES`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 
-from helpers.clean import CleaningError
-from helpers.clean.accounting import account
-from helpers.clean.codebook import Unknown, map_single, unknown_list
-from helpers.clean.normalise import clean_text, extract_regions, parse_dates, to_number
-from helpers.clean.pii import mask_text, person_key, pseudonymise
+from helpers.clean import CleaningError, answers, dates, handtyped, read, regions, rules
+from helpers.clean.masking import mask
+from helpers.clean.pii import pseudonymise
 from helpers.clean.reference import Reference
-from helpers.clean.tabular import ExportResult, Rejections, demographics, map_field, map_region_field, prepare
+from helpers.clean.surveys import age_band
+from helpers.clean.text import clean_text, whole_number
 
 RULES: dict[str, str] = {
+    "hidden_row": "the row is hidden in the workbook",
     "empty_row": "an empty line",
+    "totals_row": "a totals or subtotal line (Итого, Всего, Барлығы …), not a record",
     "test_submission": "a test entry: the name reads «тест»/«test»/«сынақ»",
     "bad_date": "the event date is missing or in no known format",
     "not_a_number": "the age or the participant number is text, not a number",
@@ -32,46 +35,56 @@ RULES: dict[str, str] = {
 }
 REGISTER_COLUMNS = ["event_no", "event_type", "date", "time", "topic", "regions", "trainer", "participants", "source"]
 TRAINER_SPLIT = r"\s+и\s+|\s+және\s+|;"
+PARTICIPANT_COLUMNS = ["participant_id", "event_id", "sex", "age", "age_band", "social_category", "vulnerable", "region",
+                       "country", "source_file", "source_row"]
 
 
-def clean_register(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str) -> ExportResult:
-    """Clean the event register (``report_2021/events_register.csv``)."""
-    missing = [c for c in REGISTER_COLUMNS if c not in raw.columns]
+def read_register(path: Path, name: str) -> read.RawTable:
+    """Read the event register (its columns are named as in :data:`REGISTER_COLUMNS`)."""
+    return read.read_table(path, name, set(REGISTER_COLUMNS))
+
+
+def _trainer_ids(trainers: pl.Series, salt: str) -> pl.Series:
+    """Each register row's trainers (several in one cell) → their sorted ';'-joined pseudonyms."""
+    parts = [re.split(TRAINER_SPLIT, t) if t else [] for t in trainers.to_list()]
+    flat = sorted({p for ps in parts for p in ps})
+    keys = pl.DataFrame({"n": flat}, schema={"n": pl.String}).select(handtyped.person_key(pl.col("n")).alias("k"))["k"]
+    ids = dict(zip(flat, pseudonymise(keys.to_pandas(), salt).tolist()))
+    return pl.Series([";".join(sorted(i for p in ps if isinstance(i := ids.get(p), str))) or None for ps in parts], dtype=pl.String)
+
+
+def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: str) -> handtyped.FileResult:
+    """Clean the event register."""
+    missing = [c for c in REGISTER_COLUMNS if c not in raw.frame.columns]
     if missing:
         raise CleaningError(f"{source_file}: missing column(s): {', '.join(missing)}")
-    df = raw.apply(lambda c: clean_text(c) if c.name != "source_row" else c)
-    rj = Rejections(df, {})
-    etype, unk = map_single(df["event_type"], ref.value_map("event_type"))
-    unknown = unknown_list(source_file, "event_type", df.loc[unk, "event_type"])
-    no = to_number(df["event_no"])
-    rj.rule(no.isna(), "not_a_number", "the event number is not a number", "event_no", df["event_no"])
-    date = parse_dates(df["date"])
-    rj.rule(date.isna(), "bad_date", RULES["bad_date"], "date", df["date"])
-    prefix = etype.map({"round_table": "RT", "training": "TR"})
-    event_id = prefix + "-" + no.fillna(0).astype("int64").astype("str").str.zfill(2)
-    reported = df["participants"].str.extract(r"(\d+)", expand=False)
-    trainers = df["trainer"].str.split(TRAINER_SPLIT, regex=True).explode()
-    trainer_ids = pseudonymise(person_key(trainers), salt).groupby(level=0).agg(lambda s: ";".join(sorted(s.dropna())) or pd.NA)
-    topic = df["topic"].str.strip("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "", regex=True)
-    keep = rj.kept
-    clean = pd.DataFrame(
-        {
-            "event_id": event_id,
-            "event_type": etype,
-            "date": date,
-            "topic": topic,
-            "regions": extract_regions(df["regions"], ref.region_lookup),
-            "trainer_ids": trainer_ids.reindex(df.index).astype("str"),
-            "participants_reported": pd.to_numeric(reported).astype("Int64"),
-            "source_file": source_file,
-            "source_row": df["source_row"].astype("int64"),
-        }
-    ).loc[keep]
-    rejected = rj.frame()
-    return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, len(df), int(keep.sum()), rejected), unknown)
+    frame = raw.frame.with_columns(clean_text(pl.col(c)).alias(c) for c in REGISTER_COLUMNS)
+    etype, unknown_type = handtyped.values(frame, "event_type", ref)
+    order = dates.decide_order(frame["date"], source_rows=frame["source_row"], name=source_file, column="date")
+    number = whole_number(pl.col("event_no"))
+    frame = frame.with_columns(pl.lit(etype).alias("_type"), number.value.alias("_no"), dates.parse(pl.col("date"), order).alias("_date"))
+    marked = rules.apply(frame, [
+        rules.Rule("hidden_row", RULES["hidden_row"], pl.col("hidden")),
+        rules.Rule("not_a_number", "the event number is not a number", pl.col("_no").is_null(), column="event_no", value=pl.col("event_no")),
+        rules.Rule("bad_date", RULES["bad_date"], pl.col("_date").is_null(), column="date", value=pl.col("date")),
+    ])
+    outcome = rules.collect(marked, source_file, mask=mask)
+    kept = outcome.kept
+    prefix = pl.col("_type").replace_strict({"round_table": "RT", "training": "TR"}, default=None)
+    topic = pl.col("topic").str.strip_chars("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "")
+    clean = kept.with_columns(
+        pl.concat_str([prefix, pl.lit("-"), pl.col("_no").cast(pl.String).str.zfill(2)]).alias("event_id"),
+        pl.col("_type").alias("event_type"), pl.col("_date").alias("date"), topic.alias("topic"),
+        pl.Series("regions", [regions.extract(t, ref.region_lookup) for t in kept["regions"].to_list()], dtype=pl.String),
+        _trainer_ids(kept["trainer"], salt).alias("trainer_ids"),
+        pl.col("participants").str.extract(r"(\d+)").cast(pl.Int64).alias("participants_reported"),
+        pl.lit(source_file).alias("source_file"),
+    ).select("event_id", "event_type", "date", "topic", "regions", "trainer_ids", "participants_reported", "source_file", "source_row")
+    unknown = answers.unknown_labels(frame["event_type"].filter(unknown_type), source_file, "event_type", mask)
+    return handtyped.FileResult(clean, outcome, unknown, log=[order.reason])
 
 
-def event_of(path: str | Path, known: list[str]) -> str:
+def event_of(path: str | Path, known: Sequence[str]) -> str:
     """Event id from the participant list's file name (``TR-05.xlsx`` → ``TR-05``)."""
     eid = Path(path).stem.upper()
     if eid not in known:
@@ -79,39 +92,32 @@ def event_of(path: str | Path, known: list[str]) -> str:
     return eid
 
 
-def clean_participants(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str, event_id: str) -> ExportResult:
-    """Clean one participant list."""
-    df, header_of = prepare(raw, ref.headers["participants"], source_file)
-    rj = Rejections(df, header_of)
-    unknown: list[Unknown] = []
+def read_participants(path: Path, name: str, ref: Reference) -> read.RawTable:
+    """Read one participant list, its header found by the header variants."""
+    return read.read_table(path, name, handtyped.expected_headers(ref.headers["participants"]))
 
-    rj.empty_and_test_rows(RULES, ["name"])
-    age = to_number(df["age"])
-    rj.rule(df["age"].notna() & age.isna(), "not_a_number", RULES["not_a_number"], "age", df["age"])
-    rj.rule((age < ref.age_bands["min_age"]) | (age > ref.age_bands["max_age"]), "out_of_range", RULES["out_of_range"], "age", df["age"])
-    mapped = {}
-    for col in ["sex", "social_category", "country"]:
-        mapped[col], unk = map_field(df, col, ref, source_file, header_of.get(col, col), rj.done)
-        unknown += unk
-    region, unk, fixes = map_region_field(df["region"], ref, source_file, header_of["region"], rj.done)
-    unknown += unk
-    pkey = person_key(df["name"], df["phone"])
-    rj.duplicates(pkey, "duplicate_participant", "same person as row")
-    keep = rj.kept
-    clean = pd.DataFrame(
-        {
-            "participant_id": pseudonymise(pkey, salt),
-            "event_id": event_id,
-            "sex": mapped["sex"],
-            "social_category": mapped["social_category"],
-            "region": region,
-            "country": mapped["country"],
-            "source_file": source_file,
-            "source_row": df["source_row"].astype("int64"),
-        }
-    )
-    clean = clean.join(demographics(pd.DataFrame({"age": df["age"], "social_category": mapped["social_category"]}), ref))
-    clean = clean[["participant_id", "event_id", "sex", "age", "age_band", "social_category", "vulnerable", "region", "country", "source_file", "source_row"]].loc[keep]
-    rejected = rj.frame()
-    rejected["value"] = mask_text(rejected["value"], df["name"].dropna().unique().tolist())
-    return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, len(df), int(keep.sum()), rejected), unknown, fixes)
+
+def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, salt: str, event_id: str) -> handtyped.FileResult:
+    """Clean one participant list (read by :func:`read_participants`)."""
+    frame, header_of = handtyped.prepare(raw, ref.headers["participants"], source_file)
+    age, age_rules = handtyped.count_rules("age", header_of["age"], ref.age_bands["min_age"], ref.age_bands["max_age"], RULES)
+    coded = {c: handtyped.values(frame, c, ref) for c in ("sex", "social_category", "country")}
+    region, region_unknown, fixes = handtyped.region_column(frame, "region", ref, source_file)
+    frame = frame.with_columns(age.alias("_age"), handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
+                               *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"))
+    marked = rules.apply(frame, [
+        *handtyped.opening_rules(frame, ["name"], RULES, header_of["name"]), *age_rules,
+        rules.Duplicate("duplicate_participant", "same person as row {kept} (kept)", key=["_person"]),
+    ])
+    names = frozenset(frame["name"].drop_nulls().unique().to_list())
+    outcome = rules.collect(marked, source_file, mask=lambda t: mask(t, names))
+    still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
+    pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()] + [(header_of["region"], region_unknown, frame["region"])]
+    unknown = handtyped.unknown_labels(pairs, still, source_file, lambda t: mask(t, names))
+    kept = outcome.kept
+    ids = pl.Series(pseudonymise(kept["_person"].to_pandas(), salt).tolist(), dtype=pl.String)
+    clean = kept.with_columns(
+        ids.alias("participant_id"), pl.lit(event_id).alias("event_id"), pl.col("_region").alias("region"),
+        pl.lit(source_file).alias("source_file"), *(pl.col(f"_{c}").alias(c) for c in coded),
+    ).with_columns(handtyped.demographics(pl.col("_age"), pl.col("social_category"), ref, age_band)).select(PARTICIPANT_COLUMNS)
+    return handtyped.FileResult(clean, outcome, unknown, fixes, [f"{source_file}: {line}" for line in raw.log])

@@ -1,29 +1,31 @@
-"""Consultation journals (one file per office, xlsx or csv, header variants) →
-``core_journal__consultations``.
+"""Consultation journals (one file per office: xlsx, xls, ods or csv; header variants) →
+``core_journal__consultations``, on Polars.
 
-Transformations include: header variants → canonical names, office from the file name
-(``<REGION CODE>_…``), dates in any format, values (form, sphere, outcome, rating, sex, social
-category) → codes, region typos fixed, numbers in range, test rows and duplicate entries removed
-by the explicit rules in :data:`RULES`, applicant and mediator names/phones → salted pseudonyms.
+Transformations include: header variants → canonical names (``config/journal_headers.yaml``), the
+office from the file name (``config/offices.yaml``), the dates' day/month order decided from the
+file's own values, values (form, sphere, outcome, rating, sex, social category) → codes, region
+typos fixed, counts as whole numbers in range, the rules of :data:`RULES`, applicant and mediator
+names and phones → salted pseudonyms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 
-from helpers.clean import CleaningError
-from helpers.clean.accounting import account
-from helpers.clean.codebook import Unknown
-from helpers.clean.normalise import parse_dates, to_number
-from helpers.clean.pii import mask_text, person_key, pseudonymise
+from helpers.clean import dates, handtyped, offices, read, rules
+from helpers.clean.masking import mask
+from helpers.clean.pii import pseudonymise
 from helpers.clean.reference import Reference
-from helpers.clean.tabular import ExportResult, Rejections, demographics, map_field, map_region_field, prepare
+from helpers.clean.surveys import age_band
 
 RULES: dict[str, str] = {
+    "hidden_row": "the row is hidden in the workbook",
     "empty_row": "an empty line inside the journal",
+    "totals_row": "a totals or subtotal line (Итого, Всего, Барлығы …), not a record",
     "test_submission": "a test entry: the applicant's name reads «тест»/«test»/«сынақ»",
     "missing_value": "neither the applicant's name nor phone is given",
     "bad_date": "the date is missing or in no known format",
@@ -33,73 +35,62 @@ RULES: dict[str, str] = {
     "duplicate_consultation": "the same consultation entered twice (same office, date, applicant and sphere): the first entry is kept",
 }
 MAPPED = ["form", "sphere", "outcome", "rating", "sex", "social_category"]
+COLUMNS = ["consultation_id", "office", "source_file", "source_row", "date", "month", "region", "form", "sphere", "n_parties",
+           "mediator_id", "applicant_id", "outcome", "rating", "sex", "age", "age_band", "social_category", "vulnerable"]
 
 
-def office_of(path: str | Path, ref: Reference) -> str:
-    """Office code from the file name ``<REGION CODE>_…`` (e.g. ``KAR_journal_2021.xlsx`` → ``KAR``)."""
-    code = Path(path).name.split("_")[0].upper()
-    if code not in ref.region_codes:
-        raise CleaningError(f"{Path(path).name}: the file name must start with the office's region code (one of {', '.join(ref.region_codes)})")
-    return code
+def read_journal(path: Path, name: str, ref: Reference) -> read.RawTable:
+    """Read one journal, its header found by the header variants."""
+    return read.read_table(path, name, handtyped.expected_headers(ref.headers["journal"]))
 
 
-def clean_journal(raw: pd.DataFrame, ref: Reference, source_file: str, salt: str, period: tuple[dt.date, dt.date]) -> ExportResult:
-    """Clean one office journal (already read by :func:`helpers.clean.io.read_table`)."""
-    office = office_of(source_file, ref)
-    df, header_of = prepare(raw, ref.headers["journal"], source_file)
-    rj = Rejections(df, header_of)
-    unknown: list[Unknown] = []
+def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: str, period: tuple[dt.date, dt.date],
+                  office_list: Mapping[str, offices.Office]) -> handtyped.FileResult:
+    """Clean one office journal (read by :func:`read_journal`)."""
+    office = offices.office_of(source_file, office_list).id
+    frame, header_of = handtyped.prepare(raw, ref.headers["journal"], source_file)
+    order = dates.decide_order(frame["date"], source_rows=frame["source_row"], name=source_file, column=header_of["date"])
+    n_parties, party_rules = handtyped.count_rules("n_parties", header_of["n_parties"], 1, 50, RULES)
+    age, age_rules = handtyped.count_rules("age", header_of.get("age", "age"), ref.age_bands["min_age"], ref.age_bands["max_age"], RULES)
+    coded = {c: handtyped.values(frame, c, ref) for c in MAPPED}
+    region, region_unknown, fixes = handtyped.region_column(frame, "region", ref, source_file)
+    start, end = period
+    frame = frame.with_columns(
+        dates.parse(pl.col("date"), order).alias("_date"), n_parties.alias("_parties"), age.alias("_age"),
+        handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
+        *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"),
+    ).with_columns(pl.concat_str([pl.col("_date").dt.strftime("%Y-%m-%d %H:%M:%S").fill_null(""), pl.col("_person").fill_null(""),
+                                  pl.col("_sphere").fill_null("")], separator="|").alias("_same"))
+    date_value = {"column": header_of["date"], "value": pl.col("date")}
+    marked = rules.apply(frame, [
+        *handtyped.opening_rules(frame, ["name", "comment", "mediator"], RULES, header_of["name"]),
+        rules.Rule("missing_value", RULES["missing_value"], pl.col("name").is_null() & pl.col("phone").is_null(), column=header_of["name"]),
+        rules.Rule("bad_date", RULES["bad_date"], pl.col("_date").is_null(), **date_value),
+        rules.Rule("out_of_period", f"{RULES['out_of_period']} ({start} – {end})",
+                   (pl.col("_date") < pl.lit(start).cast(pl.Datetime("us"))) | (pl.col("_date") > pl.lit(end).cast(pl.Datetime("us"))), **date_value),
+        party_rules[0], age_rules[0], party_rules[1], age_rules[1],
+        rules.Duplicate("duplicate_consultation", "same consultation as row {kept} (kept)", key=["_same"]),
+    ])
+    names = frozenset(v for c in ("name", "mediator") for v in frame[c].drop_nulls().unique().to_list())
+    outcome = rules.collect(marked, source_file, mask=lambda t: mask(t, names))
+    still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
+    pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()] + [(header_of["region"], region_unknown, frame["region"])]
+    unknown = handtyped.unknown_labels(pairs, still, source_file, lambda t: mask(t, names))
+    return handtyped.FileResult(_table(outcome.kept, office, source_file, salt, ref), outcome, unknown, fixes,
+                                [order.reason, *(f"{source_file}: {line}" for line in raw.log)])
 
-    rj.empty_and_test_rows(RULES, ["name", "comment", "mediator"])
-    rj.rule(df["name"].isna() & df["phone"].isna(), "missing_value", RULES["missing_value"], "name")
-    date = parse_dates(df["date"])
-    rj.rule(date.isna(), "bad_date", RULES["bad_date"], "date", df["date"])
-    start, end = (pd.Timestamp(p) for p in period)
-    rj.rule((date < start) | (date > end), "out_of_period", f"{RULES['out_of_period']} ({period[0]} – {period[1]})", "date", df["date"])
-    n_parties = to_number(df["n_parties"])
-    age = to_number(df["age"])
-    rj.rule(df["n_parties"].notna() & n_parties.isna(), "not_a_number", RULES["not_a_number"], "n_parties", df["n_parties"])
-    rj.rule(df["age"].notna() & age.isna(), "not_a_number", RULES["not_a_number"], "age", df["age"])
-    rj.rule((n_parties < 1) | (n_parties > 50), "out_of_range", RULES["out_of_range"], "n_parties", df["n_parties"])
-    rj.rule((age < ref.age_bands["min_age"]) | (age > ref.age_bands["max_age"]), "out_of_range", RULES["out_of_range"], "age", df["age"])
 
-    mapped = {}
-    for col in MAPPED:
-        mapped[col], unk = map_field(df, col, ref, source_file, header_of.get(col, col), rj.done)
-        unknown += unk
-    region, unk, fixes = map_region_field(df["region"], ref, source_file, header_of["region"], rj.done)
-    unknown += unk
-    pkey = person_key(df["name"], df["phone"])
-    dup_key = pd.DataFrame({"d": date, "p": pkey, "s": mapped["sphere"]}).astype("str").fillna("")
-    rj.duplicates(dup_key, "duplicate_consultation", "same consultation as row")
-    keep = rj.kept
-    mapped_df = pd.DataFrame(mapped)
-    clean = pd.DataFrame(
-        {
-            "consultation_id": office + "-" + df["source_row"].astype("str"),
-            "office": office,
-            "source_file": source_file,
-            "source_row": df["source_row"].astype("int64"),
-            "date": date,
-            "month": date.dt.strftime("%Y-%m"),
-            "region": region,
-            "form": mapped_df["form"],
-            "sphere": mapped_df["sphere"],
-            "n_parties": n_parties.round().astype("Int64"),
-            "mediator_id": pseudonymise(person_key(df["mediator"]), salt),
-            "applicant_id": pseudonymise(pkey, salt),
-            "outcome": mapped_df["outcome"],
-            "rating": mapped_df["rating"],
-            "sex": mapped_df["sex"],
-            "social_category": mapped_df["social_category"],
-        }
-    )
-    demo = demographics(pd.DataFrame({"age": df["age"], "social_category": mapped_df["social_category"]}), ref)
-    clean = clean.join(demo)[
-        ["consultation_id", "office", "source_file", "source_row", "date", "month", "region", "form", "sphere", "n_parties",
-         "mediator_id", "applicant_id", "outcome", "rating", "sex", "age", "age_band", "social_category", "vulnerable"]
-    ].loc[keep]
-    rejected = rj.frame()
-    names = pd.concat([df["name"], df["mediator"]]).dropna().unique().tolist()
-    rejected["value"] = mask_text(rejected["value"], names)
-    return ExportResult(clean.reset_index(drop=True), rejected, account(source_file, len(df), int(keep.sum()), rejected), unknown, fixes)
+def _ids(kept: pl.DataFrame, key: pl.Expr, salt: str) -> pl.Series:
+    return pl.Series(pseudonymise(kept.select(key.alias("k"))["k"].to_pandas(), salt).tolist(), dtype=pl.String)
+
+
+def _table(kept: pl.DataFrame, office: str, source_file: str, salt: str, ref: Reference) -> pl.DataFrame:
+    """The kept rows as the core table: ids, provenance, codes, pseudonyms, demographics."""
+    return kept.with_columns(
+        pl.format("{}-{}", pl.lit(office), pl.col("source_row")).alias("consultation_id"), pl.lit(office).alias("office"),
+        pl.lit(source_file).alias("source_file"), pl.col("_date").alias("date"), pl.col("_date").dt.strftime("%Y-%m").alias("month"),
+        pl.col("_region").alias("region"), pl.col("_parties").alias("n_parties"),
+        _ids(kept, handtyped.person_key(pl.col("mediator")), salt).alias("mediator_id"),
+        _ids(kept, pl.col("_person"), salt).alias("applicant_id"),
+        *(pl.col(f"_{c}").alias(c) for c in MAPPED),
+    ).with_columns(handtyped.demographics(pl.col("_age"), pl.col("social_category"), ref, age_band)).select(COLUMNS)

@@ -3,13 +3,13 @@ journal headers and values, codebooks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.clean.codebook import label_map, load_codebooks
-from helpers.clean.normalise import load_regions, region_lookup
+from helpers.clean.codebook import load_codebooks
+from helpers.clean.regions import load_regions, lookup
 from helpers.config_files import read_yaml
 
 
@@ -28,7 +28,6 @@ class Reference:
     headers: dict
     values: dict
     codebooks: dict[str, dict]
-    _value_maps: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def region_codes(self) -> list[str]:
@@ -46,13 +45,6 @@ class Reference:
     def vulnerable_codes(self) -> list[str]:
         return [c["code"] for c in self.social["categories"] if c["vulnerable"]]
 
-    def value_map(self, field: str) -> dict[str, str]:
-        """Normalised label → code for one journal/participant field (``config/journal_values.yaml``),
-        built once per field (every journal and participant list asks again)."""
-        if field not in self._value_maps:
-            self._value_maps[field] = label_map(self.social["categories"] if field == "social_category" else self.values[field])
-        return self._value_maps[field]
-
     def region_labels(self, lang: str) -> pd.Series:
         """Region code → name in ``lang``."""
         return pd.Series({r["code"]: r[lang] for r in self.regions["regions"]})
@@ -64,7 +56,7 @@ def load_reference(config_dir: str | Path) -> Reference:
     regions = load_regions(c)
     return Reference(
         regions=regions,
-        region_lookup=region_lookup(regions),
+        region_lookup=lookup(regions),
         age_bands=_yaml(c / "age_bands.yaml"),
         social=_yaml(c / "social_categories.yaml"),
         headers=_yaml(c / "journal_headers.yaml"),

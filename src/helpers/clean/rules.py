@@ -86,7 +86,8 @@ def _mark(frame: pl.DataFrame, hit: pl.Expr, name: str, reason: pl.Expr, column:
 def _apply_rule(frame: pl.DataFrame, rule: Rule) -> pl.DataFrame:
     reason = pl.lit(rule.reason)
     if rule.detail is not None:
-        reason = pl.concat_str([reason, pl.lit(": "), rule.detail.cast(pl.String)], ignore_nulls=True)
+        detail = rule.detail.cast(pl.String)
+        reason = pl.when(detail.is_not_null()).then(pl.concat_str([reason, pl.lit(": "), detail])).otherwise(reason)
     value = rule.value.cast(pl.String) if rule.value is not None else pl.lit(None, dtype=pl.String)
     return _mark(frame, rule.when, rule.name, reason, rule.column, value, pl.lit(None, dtype=pl.Int64))
 

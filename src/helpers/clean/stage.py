@@ -14,10 +14,9 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-from helpers.clean import CleaningError, events, journals, rules, surveys, write
+from helpers.clean import CleaningError, events, handtyped, journals, offices, read, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
-from helpers.clean.io import read_table, write_table
 from helpers.clean.masking import mask
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
@@ -123,43 +122,63 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
                        [f"{name}.parquet" for name in tables], log)
 
 
-def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, period) -> StageResult:
-    """Stage 11: office journals, the event register and participant lists → three ``core_*`` tables."""
+def _hand_typed(folder: Path, raw_dir: Path, log: list[str]) -> list[Path]:
+    files, skipped = read.discover(folder, raw_dir)
+    log += skipped
+    return files
+
+
+def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, period: tuple[dt.date, dt.date], *,
+                          max_rejected_share: float = 0.5) -> StageResult:
+    """Stage 11: office journals, the event register and participant lists → three ``core_*`` tables.
+
+    Every file of the journal and participant-list folders is read or named; each is cleaned by its
+    rules, a file losing more than ``max_rejected_share`` of its rows stops the run, every unknown
+    label of every file is listed at once, and the tables are written only when all are valid.
+    """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     ref = load_reference(config_dir)
-    results, unknown = [], []
-    jfiles = sorted(p for p in (raw_dir / "journals").glob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+    office_list = offices.load_offices(config_dir)
+    log: list[str] = []
+    jfiles = _hand_typed(raw_dir / "journals", raw_dir, log)
     if not jfiles:
-        raise CleaningError(f"no consultation journals in {_rel(raw_dir / 'journals', raw_dir.parent)}")
-    offices = [journals.office_of(p, ref) for p in jfiles]
-    dup_off = sorted({o for o in offices if offices.count(o) > 1})
-    if dup_off:
-        raise CleaningError(f"two journal files for the same office: {dup_off}")
+        raise CleaningError("no consultation journals in journals/")
+    office_ids = [offices.office_of(p.name, office_list).id for p in jfiles]
+    twice = sorted({o for o in office_ids if office_ids.count(o) > 1})
+    if twice:
+        raise CleaningError("two journal files for the same office: " + "; ".join(
+            f"{o}: " + ", ".join(_rel(p, raw_dir) for p, i in zip(jfiles, office_ids) if i == o) for o in twice))
+    results: list[tuple[str, str, handtyped.FileResult]] = []
     for p in jfiles:
         rel = _rel(p, raw_dir)
-        res = journals.clean_journal(read_table(p, rel), ref, rel, salt, period)
-        results.append((rel, "journal", res))
-        unknown += res.unknown
-    reg_path = raw_dir / REGISTER
-    reg = events.clean_register(read_table(reg_path, REGISTER), ref, REGISTER, salt)
+        results.append((rel, "journal", journals.clean_journal(journals.read_journal(p, rel, ref), ref, rel, salt, period, office_list)))
+    reg = events.clean_register(events.read_register(raw_dir / REGISTER, REGISTER), ref, REGISTER, salt)
     results.append((REGISTER, "events", reg))
-    unknown += reg.unknown
-    known = reg.clean["event_id"].tolist()
-    for p in sorted(p for p in (raw_dir / "events" / "participants").glob("*") if p.suffix.lower() in (".csv", ".xlsx")):
+    known = reg.clean["event_id"].to_list()
+    for p in _hand_typed(raw_dir / "events" / "participants", raw_dir, log):
         rel = _rel(p, raw_dir)
-        res = events.clean_participants(read_table(p, rel), ref, rel, salt, events.event_of(p, known))
+        res = events.clean_participants(events.read_participants(p, rel, ref), ref, rel, salt, events.event_of(p, known))
         results.append((rel, "participants", res))
-        unknown += res.unknown
-    raise_unknown(unknown, "value lists (config/journal_values.yaml, regions.yaml, social_categories.yaml)")
-    cons = pd.concat([r.clean for _, k, r in results if k == "journal"], ignore_index=True)
-    parts = pd.concat([r.clean for _, k, r in results if k == "participants"], ignore_index=True)
+    for _, _, r in results:
+        rules.check_share(r.outcome, max_rejected_share)
+        log += r.log
+    raise_unknown([u for *_, r in results for u in r.unknown], "value lists (config/journal_values.yaml, regions.yaml, social_categories.yaml)")
     specs = {
-        "core_journal__consultations": (cons, journal_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values), ["consultation_id"]),
+        "core_journal__consultations": (pl.concat([r.clean for _, k, r in results if k == "journal"], how="vertical_relaxed"),
+                                        journal_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values, list(office_list)),
+                                        ["consultation_id"]),
         "core_events__events": (reg.clean, events_schema(ref.values), ["event_id"]),
-        "core_events__participants": (parts, participants_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values), ["event_id", "source_row"]),
+        "core_events__participants": (pl.concat([r.clean for _, k, r in results if k == "participants"], how="vertical_relaxed"),
+                                      participants_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values),
+                                      ["event_id", "source_row"]),
     }
-    for name, (df, schema, key) in specs.items():
-        write_table(df, processed_dir / f"{name}.parquet", schema, key)
-    acc, rejected = _finish([(rel, r.rejected, r.accounting) for rel, _, r in results], processed_dir, JOURNAL_PREFIXES)
-    fixes = pd.concat([r.region_fixes for _, _, r in results], ignore_index=True)
-    return StageResult({k: v[0] for k, v in specs.items()}, acc, rejected, fixes, [f"{k}.parquet" for k in specs])
+    for name, (frame, schema, _) in specs.items():
+        write.validate(frame, schema, name, mask)
+    tables = {name: write.write_table(frame, processed_dir / f"{name}.parquet", schema, key) for name, (frame, schema, key) in specs.items()}
+    acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for rel, _, r in results],
+                            processed_dir, JOURNAL_PREFIXES)
+    fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]
+    for line in log:
+        LOG.info(line)
+    return StageResult(tables, acc, rejected, pd.concat(fixes, ignore_index=True) if fixes else pd.DataFrame(columns=["source_file", "value", "region"]),
+                       [f"{k}.parquet" for k in specs], log)
