@@ -62,7 +62,9 @@ def _messy_export(cb: dict, n: int, lang: str, seed: int):
     import numpy as np
     import pandas as pd
 
-    from helpers.clean.normalise import load_regions, region_key, region_lookup
+    from helpers.clean.regions import keys as region_keys
+    from helpers.clean.regions import load_regions
+    from helpers.clean.regions import lookup as region_lookup
     from helpers.demo.common import emails
     from helpers.demo.surveys import base_answers, export_frame, format_timestamp, timestamps
 
@@ -140,7 +142,7 @@ def _messy_export(cb: dict, n: int, lang: str, seed: int):
     spellings = {code: [] for code in label_to_code.values()}
     for reg in regions["regions"]:
         cand = [*reg.get("abbr", []), *reg.get("aliases", []), "г. " + reg["ru"] if reg["code"] in ("ALA", "NUR", "SHY") else reg["ru"]]
-        keys = region_key(pd.Series(cand, dtype="str"))
+        keys = region_keys(cand)
         spellings.setdefault(reg["code"], []).extend(c for c, k in zip(cand, keys) if lookup.get(k) == reg["code"])
     code = out[region_col].str.strip().str.casefold().map({k.casefold(): v for k, v in label_to_code.items()})
     u = r.random(len(out))
@@ -254,7 +256,17 @@ def child(mode: str, size: int) -> None:
     info: dict = {}
     t1 = time.perf_counter()
     if mode == "read":
-        from helpers.clean.io import detect_delimiter, detect_encoding
+        def detect_encoding(data: bytes, name: str) -> str:  # the small demo exports: BOM, utf-8 or cp1251
+            if data.startswith(b"\xef\xbb\xbf"):
+                return "utf-8-sig"
+            try:
+                data.decode("utf-8")
+                return "utf-8"
+            except UnicodeDecodeError:
+                return "cp1251"
+
+        def detect_delimiter(line: str) -> str:
+            return max((",", ";", "\t"), key=line.count)
 
         n_rows = 0
         for f in sorted((raw / "surveys").glob("*.csv")):

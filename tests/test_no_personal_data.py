@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.clean.io import read_table
+from helpers.clean import handtyped, read
+from helpers.clean.reference import load_reference
 
 PHONE = re.compile(r"(?<!\d)(?<!\d[.,])(?:\+7|8)[\s(-]*7\d{2}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -24,17 +25,23 @@ NAME_HEADERS = {"ФИО", "ФИО заявителя", "Өтініш беруш�
 TEXT_SUFFIXES = {".csv", ".json", ".md", ".txt", ".html", ".yaml"}
 
 
+def _expected() -> set[str]:
+    """Every header variant of journals and participant lists (how the reader finds their header)."""
+    headers = load_reference(paths.CONFIG).headers
+    return handtyped.expected_headers(headers["journal"]) | handtyped.expected_headers(headers["participants"])
+
+
 def raw_names(raw_dir: Path) -> set[str]:
     """Every person's name in the raw journals and participant lists (and trainers of the register)."""
     names: set[str] = set()
     files = list((raw_dir / "journals").glob("*")) + list((raw_dir / "events" / "participants").glob("*"))
     for f in files:
-        if f.suffix.lower() not in (".csv", ".xlsx"):
+        if f.suffix.lower() not in read.SUPPORTED:
             continue
-        df = read_table(f)
+        df = read.read_table(f, f.name, _expected()).frame
         for c in df.columns:
             if c in NAME_HEADERS:
-                names |= set(df[c].dropna().str.strip())
+                names |= {v.strip() for v in df[c].drop_nulls().to_list()}
     reg = raw_dir / "report_2021" / "events_register.csv"
     if reg.exists():
         t = pd.read_csv(reg, dtype=str)["trainer"].dropna()

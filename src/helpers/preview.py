@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,9 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
 
 #: Viewports (width, height in CSS px) of the HTML screenshots: a laptop and a phone.
 VIEWPORTS: tuple[tuple[int, int], ...] = ((1280, 800), (390, 844))
+
+#: How many times a viewport is measured and corrected before giving up.
+ATTEMPTS = 6
 
 #: Long side in px of the page-1 thumbnail of a PDF (``pdftoppm -scale-to``).
 PDF_THUMBNAIL_PX: int = 800
@@ -110,10 +114,15 @@ def set_viewport(driver: WebDriver, width: int, height: int) -> None:
         When the viewport still differs after the correction.
     """
     driver.set_window_size(width, height)
-    for _ in range(2):
+    for attempt in range(ATTEMPTS):
         inner_w, inner_h = driver.execute_script("return [window.innerWidth, window.innerHeight]")
         if (inner_w, inner_h) == (width, height):
             return
+        if attempt:
+            time.sleep(0.2 * attempt)  # a busy machine applies a resize late: measure again before correcting
+            inner_w, inner_h = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+            if (inner_w, inner_h) == (width, height):
+                return
         size = driver.get_window_size()
         driver.set_window_size(size["width"] + width - inner_w, size["height"] + height - inner_h)
     raise RuntimeError(f"viewport is {inner_w}x{inner_h}, not {width}x{height}")

@@ -2,11 +2,13 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 from helpers.analysis.crosstab import breakdown, chi_square, counts
-from helpers.analysis.regression import logit_odds_ratios
+from helpers.analysis.regression import covariate_patterns, logit_odds_ratios
 
 
 def test__chi_square__2x2_known_statistic():
@@ -58,3 +60,20 @@ def test__logit_odds_ratios__drops_incomplete_rows_and_picks_modal_reference():
     r = logit_odds_ratios(d, "y", ["g"])
     assert r.table["reference"].tolist() == ["a"]
     assert r.n == 6 and r.n_dropped == 1
+
+
+def test__logit_odds_ratios__patterns_equal_row_level_logit():
+    r = np.random.default_rng(1)
+    n = 400
+    d = pd.DataFrame({"g": r.choice(["a", "b", "c"], n), "h": r.choice(["u", "v"], n)})
+    d["y"] = r.random(n) < np.where(d["g"].eq("b"), 0.7, 0.4)
+    res = logit_odds_ratios(d, "y", ["g", "h"], reference={"g": "a", "h": "u"}, decimals=10)
+    X = np.column_stack([np.ones(n), d["g"].eq("b"), d["g"].eq("c"), d["h"].eq("v")]).astype(float)
+    fit = sm.Logit(d["y"].astype(float).to_numpy(), X).fit(disp=0, method="newton", tol=1e-12)
+    assert res.table["level"].tolist() == ["b", "c", "v"]
+    np.testing.assert_allclose(res.table["odds_ratio"], np.exp(fit.params[1:]), atol=1e-8)
+    np.testing.assert_allclose(res.table["ci_low"], np.exp(fit.conf_int()[1:, 0]), atol=1e-8)
+    np.testing.assert_allclose(res.table["p_value"], fit.pvalues[1:], atol=1e-8)
+    assert res.pseudo_r2 == pytest.approx(fit.prsquared, abs=1e-9)
+    assert res.llr_p_value == pytest.approx(fit.llr_pvalue, abs=1e-9)
+    assert res.n == n and len(covariate_patterns(d, "y", ["g", "h"])) <= 12

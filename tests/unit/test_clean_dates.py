@@ -1,6 +1,5 @@
 """Dates in any locale (helpers.clean.dates): the day/month order decided per file and column, every
-layout read to the right timestamp, the fieldwork window; and the demo exports read exactly as the
-old pandas parser (helpers.clean.normalise.parse_dates) reads them."""
+layout read to the right timestamp, the fieldwork window."""
 
 from __future__ import annotations
 
@@ -152,41 +151,3 @@ class TestOutsideWindow:
 
 # ---- the demo exports: read exactly as the old pandas parser reads them --------------------------
 
-RAW = paths.ROOT / "data" / "raw"
-TIMESTAMP_HEADERS = ("Отметка времени", "Уақыт белгісі", "Timestamp")
-#: the formats the pandas survey stage parsed timestamps with (its last version), for the comparison
-TIMESTAMP_FORMATS = ("%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
-
-
-def _date_column(rel: str, columns: list[str]) -> tuple[str, tuple[str, ...]]:
-    """The survey's timestamp or the journal's date column, and the formats the old code gave it."""
-    from helpers.clean.normalise import DATE_FORMATS
-    from helpers.config_files import read_yaml
-
-    if rel.startswith("surveys/"):
-        return next(c for c in columns if c in TIMESTAMP_HEADERS), TIMESTAMP_FORMATS
-    variants = read_yaml(paths.CONFIG / "journal_headers.yaml")["journal"]["columns"]["date"]
-    keys = {" ".join(v.split()).casefold() for v in variants}
-    return next(c for c in columns if " ".join(str(c).split()).casefold() in keys), DATE_FORMATS
-
-
-DEMO = sorted(p.relative_to(RAW).as_posix() for d in ("surveys", "journals") for p in (RAW / d).glob("*.*")
-              if p.suffix in (".csv", ".xlsx"))
-
-
-@pytest.mark.parametrize("rel", DEMO)
-def test__parse__demo_exports_read_as_the_old_parser_reads_them(rel):
-    from helpers.clean.io import read_table
-    from helpers.clean.normalise import parse_dates
-
-    raw = read_table(RAW / rel, rel)
-    column, formats = _date_column(rel, list(raw.columns))
-    values = pl.from_pandas(raw[column])
-    order = decide_order(values, source_rows=pl.from_pandas(raw["source_row"]), name=rel, column=column)
-    old = pl.from_pandas(parse_dates(raw[column], formats)).cast(pl.Datetime("us"))
-    assert old.null_count() < len(old)
-    assert_series_equal(parse(values, order), old, check_names=False)
-
-
-def test__parse__the_demo_covers_both_orders():
-    assert {Path(p).name for p in DEMO} >= {"courts_mediators_kk.csv", "population_ru.csv", "KOS_journal_2021.csv"}

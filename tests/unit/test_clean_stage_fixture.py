@@ -69,3 +69,23 @@ def test__stage_10__a_failing_export_or_unknown_label_writes_nothing(tmp_path):
     with pytest.raises(CleaningError, match="barriers_kk.csv"):
         _surveys(raw, out)
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before and not list(out.glob("*.tmp"))
+
+
+def test__stage_10__every_file_of_the_surveys_folder_is_read_or_named(tmp_path):
+    import shutil
+
+    import pytest
+
+    from helpers.clean import CleaningError
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIX / "surveys", raw / "surveys")
+    res = _surveys(raw, tmp_path / "out")
+    assert any("surveys/population_ru.xlsx: not read (cleaning.survey_format is csv)" in line for line in res.log)
+    shutil.copy(raw / "surveys" / "population_ru.csv", raw / "surveys" / "population_ru (2).csv")
+    with pytest.raises(CleaningError, match=r"no export of a codebook's survey.*surveys/population_ru \(2\)\.csv"):
+        _surveys(raw, tmp_path / "out")
+    (raw / "surveys" / "population_ru (2).csv").unlink()
+    (raw / "surveys" / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(CleaningError, match=r"surveys/notes\.txt"):
+        _surveys(raw, tmp_path / "out")

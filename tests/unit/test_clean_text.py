@@ -1,6 +1,5 @@
 """Tests of :mod:`helpers.clean.text`: each expression on small inline frames (happy and error
-paths), and the keys, texts and numbers of the pandas stage (:mod:`helpers.clean.normalise`)
-reproduced on every distinct value of the demo data."""
+paths)."""
 
 from __future__ import annotations
 
@@ -253,74 +252,6 @@ def test__text_module__polars_only_no_row_loops():
     assert len(source.splitlines()) <= 300
 
 
-# --- the pandas stage reproduced on the demo data ------------------------------------------------
-
-def demo_values() -> list[str]:
-    """Every distinct cell and header of the demo surveys (csv), journals and participant lists,
-    as the pandas reader gives them, and every label of the codebooks and value lists."""
-    from helpers.clean.io import read_table
-    from helpers.clean.normalise import decode
-    from helpers.config_files import read_yaml
-
-    raw = paths.ROOT / "data" / "raw"
-    files = sorted([*raw.glob("surveys/*.csv"), *raw.glob("journals/*"), *raw.glob("events/participants/*")])
-    assert len(files) >= 40, "the demo data are missing"
-    values: set[str] = set()
-    for f in files:
-        df = read_table(f)
-        values.update(df.columns[1:])
-        for c in df.columns[1:]:
-            values.update(decode(df[c]).dropna().unique().tolist())
-
-    def labels(node) -> None:
-        if isinstance(node, str):
-            values.add(node)
-        elif isinstance(node, dict):
-            for v in node.values():
-                labels(v)
-        elif isinstance(node, list):
-            for v in node:
-                labels(v)
-
-    for y in [*paths.CONFIG.glob("codebooks/*.yaml"), paths.CONFIG / "journal_values.yaml", paths.CONFIG / "regions.yaml"]:
-        labels(read_yaml(y))
-    return sorted(values)
-
-
-def plain(v):
-    """NaN/NA → None, so the pandas and Polars results compare."""
-    return None if pd.isna(v) else v
-
-
-def test__match_key__clean_text__to_number__equal_old_on_demo_values():
-    from helpers.clean import normalise as old
-
-    values = demo_values()
-    assert len(values) > 5000
-    s = pd.Series(values, dtype="str")
-    got = pl.DataFrame({"x": values}).select(key=match_key(pl.col("x")), text=clean_text(pl.col("x")),
-                                             number=to_number(pl.col("x")), answered=is_answered(pl.col("x")))
-    for name, before in [("key", old.match_key(s)), ("text", old.clean_text(s)), ("number", old.to_number(s)), ("answered", old.answered(s))]:
-        differ = [(v, a, b) for v, a, b in zip(values, map(plain, before.tolist()), got[name].to_list()) if a != b]
-        assert not differ, f"{name}: {len(differ)} of {len(values)} values differ, e.g. {differ[:5]}"
-
-
-def test__match_key__equals_old_after_the_new_foldings():
-    """On hand-picked hard texts the new key is the old key of the text with the invisible characters
-    removed and full-width forms / Arabic-Indic digits made ASCII (the only intended change)."""
-    from helpers.clean import normalise as old
-
-    values = ["Kарагандинская обл.", "кOСТАНАЙ", "Instagram-канал", "Straße", "ΣΑΣ", "ﬁ", "a\u2009\u3000b", "x\x1cy", "Ё ё",
-              "Д\u200bа", "ＤＡ", "١٢ د", "м²", "ИТОГО:", "c-mediation.kz", "  \u00a0 ", "Нет, не слышал(а)"]
-    fold = str.maketrans({**dict.fromkeys(INVISIBLE, ""), **ASCII_TWINS})
-    before = old.match_key(pd.Series([v.translate(fold) for v in values], dtype="str")).tolist()
-    assert run(match_key, values).to_list() == [plain(v) for v in before]
-
-
 def test__match_key__combining_mark_stays_inside_its_word():
-    """The one deliberate difference from the pandas key: Python's ``\\w`` ends a word at a combining
-    mark (a stress mark), so «стро́ka» was two words there and its Latin «ka» stayed Latin."""
-    from helpers.clean.normalise import match_key as old_key
-
-    assert old_key(pd.Series(["стро\u0301ka"])).tolist() == ["стро\u0301ka"]
+    """A stress mark inside a word does not split it: «стро́ka» is one mixed word, its Latin «ka» made Cyrillic."""
     assert run(match_key, ["стро\u0301ka"]).to_list() == ["стро\u0301ка"]

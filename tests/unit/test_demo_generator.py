@@ -3,7 +3,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.clean.codebook import load_codebook
-from helpers.clean.io import read_csv
+from helpers.clean import read
 from helpers.demo.common import allocate
 from helpers.demo.journals import OFFICE_COUNTS, ONLINE_COUNTS, consultations
 from helpers.demo.surveys import _ready, format_timestamp, write_population_export
@@ -36,9 +36,9 @@ def test__format_timestamp__google_locales():
 
 def test__write_population_export__n_rows_readable(tmp_path):
     f = write_population_export(tmp_path / "p.csv", 5000, seed=3)
-    df = read_csv(f)
-    assert len(df) == 5000 and df.columns[2] == "Адрес электронной почты"
-    assert df.columns[3:].tolist()[:1] == [load_codebook(paths.CONFIG / "codebooks" / "population.yaml")["questions"][0]["ru"]]
+    df = read.read_table(f, "p.csv", set()).frame
+    assert df.height == 5000 and df.columns[2] == "Адрес электронной почты"
+    assert df.columns[3:][:1] == [load_codebook(paths.CONFIG / "codebooks" / "population.yaml")["questions"][0]["ru"]]
 
 
 def test__ready__impossible_size_is_an_error():

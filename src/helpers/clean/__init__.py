@@ -1,10 +1,12 @@
-"""The cleaning stage: raw exports, journals and registers → validated ``core_*`` tables.
+"""The cleaning stage, on Polars: raw exports, journals and registers → validated ``core_*`` tables.
 
-Modules: :mod:`io` (reading with encoding/delimiter detection, validated writing),
-:mod:`normalise` (text, look-alike letters, dates, regions), :mod:`codebook` (labels → codes),
-:mod:`pii` (pseudonyms, masking of Series), :mod:`masking` (the personal-data masker of one text),
-:mod:`csv_safety` (CSV injection), :mod:`accounting` (row accounting, rejected rows),
-:mod:`surveys`, :mod:`journals`, :mod:`events` (one pipeline per source), :mod:`schemas`.
+Modules by concern: :mod:`read` (every file of a folder: csv, xlsx, xls, ods; sheet and header),
+:mod:`text` (clean text, match keys, numbers), :mod:`dates` (any locale), :mod:`regions`,
+:mod:`offices`, :mod:`answers` (labels → codes), :mod:`rules` (named row rules, the collector),
+:mod:`masking` and :mod:`pii` (personal data), :mod:`csv_safety`, :mod:`write` (validated tables),
+:mod:`accounting` (row accounting, rejected rows); one module per source: :mod:`surveys`,
+:mod:`journals`, :mod:`events` (with :mod:`handtyped` for the hand-typed tables); :mod:`stage`
+runs them; :mod:`schemas`, :mod:`codebook`, :mod:`reference` load the config.
 """
 
 from __future__ import annotations

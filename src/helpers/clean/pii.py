@@ -12,38 +12,36 @@ punctuation) gets the same id; the 128-bit key is derived from the salt, which c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pyarrow as pa
 
 from helpers.clean.masking import mask, mask_contacts
-from helpers.clean.normalise import _match_key_values, match_key, per_unique
+from helpers.clean.text import match_key
 
 ID_LENGTH = 12
 
 
-def phone_key(s: pd.Series) -> pd.Series:
-    """Digits of a Kazakh phone number, the last 10 (so +7 / 8 prefixes agree).
+def per_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn`` applied once per distinct non-missing value of ``s`` (NA stays NA), in ``s``'s order.
 
-    >>> phone_key(pd.Series(["+7 (701) 123-45-67", "87011234567", None])).tolist()
-    ['7011234567', '7011234567', nan]
+    >>> per_distinct(pd.Series(["a", None, "a", "b"]), lambda u: u.str.upper()).tolist()
+    ['A', nan, 'A', 'B']
     """
-    d = s.astype("str").str.replace(r"\D", "", regex=True).str[-10:]
-    return d.where(d.ne("") & s.notna())
+    codes, uniques = pd.factorize(s)
+    done = fn(pd.Series(uniques, dtype=s.dtype if len(uniques) else "str"))
+    out = done.reindex(range(len(uniques))).to_numpy() if len(uniques) else np.array([], dtype=object)
+    result = pd.Series(np.where(codes >= 0, out[np.maximum(codes, 0)] if len(out) else None, None), index=s.index)
+    return result.astype(done.dtype) if len(uniques) else result.astype("str")
 
 
-def person_key(name: pd.Series, phone: pd.Series | None = None) -> pd.Series:
-    """Normalised ``name|phone`` used for applicant and participant ids (journals and events alike).
-
-    >>> person_key(pd.Series(["Иванова  Мария"]), pd.Series(["8 701 123 45 67"])).tolist()
-    ['иванова мария|7011234567']
-    """
-    n = match_key(name).str.replace(r"[.,]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
-    p = phone_key(phone) if phone is not None else pd.Series(pd.NA, index=name.index, dtype="str")
-    key = n.fillna("") + "|" + p.fillna("")
-    return key.where(n.notna() | p.notna())
+def _keys(values: pd.Series) -> pd.Series:
+    """The match keys (:func:`helpers.clean.text.match_key`) of texts."""
+    keyed = pl.Series("v", values.astype("str").tolist(), dtype=pl.String).to_frame().select(match_key(pl.col("v")))["v"]
+    return pd.Series(keyed.to_list(), index=values.index, dtype="str")
 
 
 def pseudonymise(values: pd.Series, salt: str, *, normalised: bool = False) -> pd.Series:
@@ -51,7 +49,7 @@ def pseudonymise(values: pd.Series, salt: str, *, normalised: bool = False) -> p
 
     Base32 (letters and the digits 2–7) rather than hex, so that an id never looks like a phone
     number or a 12-digit IIN. Hashing runs once per unique value. ``normalised=True``: the values
-    are :func:`~helpers.clean.normalise.match_key` results already (the key is idempotent, so the
+    are :func:`~helpers.clean.text.match_key` results already (the key is idempotent, so the
     ids are the same), and the normalising step is skipped.
 
     >>> pseudonymise(pd.Series(["A@x.kz", " a@x.kz", None]), "s").tolist()
@@ -60,7 +58,7 @@ def pseudonymise(values: pd.Series, salt: str, *, normalised: bool = False) -> p
     if not salt:
         raise ValueError("pseudonymise: an empty salt is not allowed")
     def ids_of(u: pd.Series) -> pd.Series:  # once per distinct raw value
-        key = u.astype("str") if normalised else _match_key_values(u)
+        key = u.astype("str") if normalised else _keys(u)
         given = key.notna().to_numpy()
         ids = _ids(key[given], salt)
         pos = np.cumsum(given) - 1
@@ -68,7 +66,7 @@ def pseudonymise(values: pd.Series, salt: str, *, normalised: bool = False) -> p
         values = taken.to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get).array  # not aligned on labels
         return pd.Series(values, index=u.index, dtype="str")
 
-    return per_unique(values, ids_of)
+    return per_distinct(values, ids_of)
 
 
 _B32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
@@ -135,7 +133,7 @@ def mask_text(s: pd.Series, names: Iterable[str] = ()) -> pd.Series:
     def values(u: pd.Series) -> pd.Series:
         return pd.Series([mask(t, known) if isinstance(t, str) else None for t in u.astype("str")], index=u.index, dtype="str")
 
-    return per_unique(s, values)
+    return per_distinct(s, values)
 
 
 def contains_personal_data(s: pd.Series) -> pd.Series:
@@ -144,4 +142,4 @@ def contains_personal_data(s: pd.Series) -> pd.Series:
     def found(u: pd.Series) -> pd.Series:
         return pd.Series([isinstance(t, str) and mask_contacts(t) != t for t in u.astype("str")], index=u.index, dtype=bool)
 
-    return per_unique(s, found)
+    return per_distinct(s, found)

@@ -32,8 +32,8 @@ REGISTER = "report_2021/events_register.csv"
 class StageResult:
     """What a cleaning stage did: the tables it wrote, the accounting, the rejected rows, fixes.
 
-    ``tables`` hold the rows as written; in the survey tables the answer codes and provenance
-    texts are categorical (:func:`helpers.clean.io.text_frame` gives the ``str`` form of the file).
+    ``tables`` hold the rows as written (pandas, the types of docs/data_model.md); ``log`` the
+    decisions made while reading (skipped files, date orders, sheets, encodings).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -55,15 +55,22 @@ def _rel(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix()
 
 
-def survey_files(raw_dir: Path, ref: Reference, fmt: str) -> list[tuple[str, str, Path]]:
-    """``(survey, lang, path)`` of every export to read; a missing export stops the run."""
-    out, missing = [], []
-    for survey in ref.codebooks:
-        for lang in ("ru", "kk"):
-            p = raw_dir / "surveys" / f"{survey}_{lang}.{fmt}"
-            (out if p.is_file() else missing).append((survey, lang, p))
+def survey_files(raw_dir: Path, ref: Reference, fmt: str, log: list[str]) -> list[tuple[str, str, Path]]:
+    """``(survey, lang, path)`` of every export to read (``<survey>_<ru|kk>.<fmt>``). Every file of the
+    folder is read or named: the other download format is logged as not read, a missing export or a
+    file that is no export of a known survey stops the run."""
+    found, skipped = read.discover(raw_dir / "surveys", raw_dir)
+    log += skipped
+    exports = {f"{survey}_{lang}": (survey, lang) for survey in ref.codebooks for lang in ("ru", "kk")}
+    strangers = [_rel(f, raw_dir) for f in found if f.stem not in exports]
+    if strangers:
+        raise CleaningError(f"surveys/: file(s) that are no export of a codebook's survey (named <survey>_<ru|kk>.<format>, "
+                            f"surveys: {', '.join(ref.codebooks)}): {', '.join(strangers)}")
+    log += [f"{_rel(f, raw_dir)}: not read (cleaning.survey_format is {fmt})" for f in found if f.suffix.lower() != f".{fmt}"]
+    out = [(survey, lang, raw_dir / "surveys" / f"{stem}.{fmt}") for stem, (survey, lang) in exports.items()]
+    missing = [_rel(p, raw_dir) for _, _, p in out if p not in found]
     if missing:
-        raise CleaningError("survey export(s) not found: " + ", ".join(_rel(p, raw_dir) for _, _, p in missing))
+        raise CleaningError("survey export(s) not found: " + ", ".join(missing))
     return out
 
 
@@ -99,7 +106,8 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     ref = load_reference(config_dir)
     results = []
-    for survey, lang, path in survey_files(raw_dir, ref, fmt):
+    log: list[str] = []
+    for survey, lang, path in survey_files(raw_dir, ref, fmt, log):
         rel, cb = _rel(path, raw_dir), ref.codebooks[survey]
         res = surveys.clean_export(surveys.read_export(path, rel, cb), cb, ref, rel, lang, salt, (*period, margin_days))
         rules.check_share(res.outcome, max_rejected_share)
@@ -115,7 +123,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for _, rel, r in results],
                             processed_dir, SURVEY_PREFIXES)
     fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]
-    log = [line for *_, r in results for line in r.log]
+    log += [line for *_, r in results for line in r.log]
     for line in log:
         LOG.info(line)
     return StageResult(tables, acc, rejected, pd.concat(fixes, ignore_index=True) if fixes else pd.DataFrame(columns=["source_file", "value", "region"]),

@@ -15,13 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import polars as pl
 
-from helpers.clean import CleaningError, answers, dates, read, rules
+from helpers.clean import CleaningError, answers, dates, read, regions, rules
 from helpers.clean.codebook import Unknown, option_codes
 from helpers.clean.masking import mask
-from helpers.clean.normalise import map_regions
 from helpers.clean.pii import pseudonymise
 from helpers.clean.reference import Reference
 from helpers.clean.text import clean_text, is_answered, match_key, to_number
@@ -101,8 +99,7 @@ def _regions(values: pl.Series, code: pl.Series, unknown: pl.Series, ref: Refere
     odd = values.filter(unknown).unique().drop_nulls()
     if not odd.len():
         return code, unknown, pl.DataFrame()
-    fixed, _ = map_regions(pd.Series(odd.to_list(), dtype="str"), ref.region_lookup)
-    found = {v: c for v, c in zip(odd.to_list(), fixed.tolist()) if isinstance(c, str)}
+    found = {v: c for v, (c, _) in regions.codes_of(odd.to_list(), ref.region_lookup).items() if c}
     fixes = pl.DataFrame({"source_file": source_file, "value": list(found), "region": list(found.values())},
                          schema={"source_file": pl.String, "value": pl.String, "region": pl.String})
     repaired = values.replace_strict(found, default=None, return_dtype=pl.String)

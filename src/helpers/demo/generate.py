@@ -13,7 +13,8 @@ import pandas as pd
 
 from helpers import paths
 from helpers.clean.codebook import load_codebooks
-from helpers.clean.normalise import load_regions, region_lookup
+from helpers.clean.regions import load_regions
+from helpers.clean.regions import lookup as region_lookup
 from helpers.config_files import read_yaml
 from helpers.demo import journals as J
 from helpers.demo import surveys as S

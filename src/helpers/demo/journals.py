@@ -223,7 +223,7 @@ def _repeat_attendance(r: np.random.Generator, events: pd.DataFrame, names: np.n
 
 def participants(seed: int, events: pd.DataFrame, regions_cfg: dict, lookup: dict, values_cfg: dict, social_cfg: dict) -> dict[str, pd.DataFrame]:
     """One participant list per event (frames in the list's language, messiness included)."""
-    from helpers.clean.normalise import extract_regions
+    from helpers.clean.regions import extract
 
     r = rng(seed, "participants")
     total = int(events["n"].sum())
@@ -231,7 +231,7 @@ def participants(seed: int, events: pd.DataFrame, regions_cfg: dict, lookup: dic
     names, phones = people(r, demo["sex"].to_numpy())
     mails = emails(r, total)
     _repeat_attendance(r, events, names, phones, mails, demo)
-    ev_regions = extract_regions(events["regions"], lookup)
+    ev_regions = pd.Series([extract(t if isinstance(t, str) else None, lookup) for t in events["regions"]], index=events.index, dtype="str")
     codes = [x["code"] for x in regions_cfg["regions"]]
     country = {c["code"]: c for c in values_cfg["country"]}
     out, pos = {}, 0
