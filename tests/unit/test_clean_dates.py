@@ -120,6 +120,16 @@ class TestParse:
                   "2958466", "-5", "21-04-22", "2021-13-01", "22.04.2021 9:03:11 extra", "٢٢.٠٤.٢٠٢١"]
         assert _parse(values) == [None] * len(values)
 
+    def test__parse__google_forms_layout_as_the_rules_read_it(self):
+        # the export's own layout is read by Polars' strptime: where strptime alone would differ
+        # (two-digit or zero year, a leap second, one-digit minutes, spaces), the rules decide
+        values = ["22.04.2021 9:03:11", "1.9.2021 09:03:11", "10.09.21 9:03:11", "10.09.0021 9:03:11", "10.09.0000 9:03:11",
+                  "10.09.2021 23:59:60", "10.09.2021 24:00:00", "10.09.2021 9:3:11", "10.09.2021 9: 03:11",
+                  "10.09.20219:03:11", "10.09/2021 9:03:11"]
+        assert _parse(values) == [D(2021, 4, 22, 9, 3, 11), D(2021, 9, 1, 9, 3, 11), D(2021, 9, 10, 9, 3, 11),
+                                  D(21, 9, 10, 9, 3, 11)] + [None] * 7
+        assert _parse(["4/22/2021 9:03:11", "22.04.2021 9:03:11"], "month_first") == [D(2021, 4, 22, 9, 3, 11), None]
+
     def test__parse__leap_days(self):
         assert _parse(["29.02.2024", "29.02.2000", "29.02.1900", "2100-02-29"]) == [D(2024, 2, 29), D(2000, 2, 29), None, None]
 

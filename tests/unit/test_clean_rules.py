@@ -35,6 +35,16 @@ class TestApply:
             "a count must be a whole number: 2.5", "parties", "2.5")
         assert out.select("_reason").row(1) == (None,)
 
+    def test__apply__a_null_detail_adds_nothing_to_the_reason(self):
+        f = pl.DataFrame({"source_row": [2], "n": ["x"]})
+        out = apply(f, [Rule("not_a_number", "not a number", pl.lit(True), detail=pl.lit(None, dtype=pl.String))])
+        assert out["_reason"].to_list() == ["not a number"]
+
+    def test__apply__a_rule_after_a_duplicate_rule_sees_its_marks(self):
+        f = pl.DataFrame({"source_row": [2, 3], "mail": ["a", "a"]})
+        out = apply(f, [Duplicate("duplicate_mail", "as row {kept}", key=["mail"]), Rule("always", "any row", pl.lit(True))])
+        assert _marks(out) == [(2, "always", None), (3, "duplicate_mail", 2)]
+
     def test__apply__without_source_row__raises(self):
         with pytest.raises(ValueError, match="source_row"):
             apply(pl.DataFrame({"a": [1]}), [])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 import polars as pl
 
@@ -70,46 +71,54 @@ class Duplicate:
     column: str = ""
 
 
-def _mark(frame: pl.DataFrame, hit: pl.Expr, name: str, reason: pl.Expr, column: str,
-          value: pl.Expr, kept_row: pl.Expr) -> pl.DataFrame:
-    """Give the rule's marks to the rows that ``hit`` and have no mark yet."""
-    new = pl.col("_rule").is_null() & hit.fill_null(False)
-    return frame.with_columns(
-        pl.when(new).then(pl.lit(name)).otherwise(pl.col("_rule")).alias("_rule"),
-        pl.when(new).then(reason).otherwise(pl.col("_reason")).alias("_reason"),
-        pl.when(new).then(pl.lit(column)).otherwise(pl.col("_column")).alias("_column"),
-        pl.when(new).then(value).otherwise(pl.col("_value")).alias("_value"),
-        pl.when(new).then(kept_row).otherwise(pl.col("_kept_row")).alias("_kept_row"),
-    )
+def _reason(rule: Rule) -> pl.Expr:
+    """The rule's reason, with ``: <detail>`` where the row has a detail."""
+    if rule.detail is None:
+        return pl.lit(rule.reason)
+    return pl.concat_str([pl.lit(rule.reason), pl.lit(": ") + rule.detail.cast(pl.String)], ignore_nulls=True)
 
 
-def _apply_rule(frame: pl.DataFrame, rule: Rule) -> pl.DataFrame:
-    reason = pl.lit(rule.reason)
-    if rule.detail is not None:
-        detail = rule.detail.cast(pl.String)
-        reason = pl.when(detail.is_not_null()).then(pl.concat_str([reason, pl.lit(": "), detail])).otherwise(reason)
-    value = rule.value.cast(pl.String) if rule.value is not None else pl.lit(None, dtype=pl.String)
-    return _mark(frame, rule.when, rule.name, reason, rule.column, value, pl.lit(None, dtype=pl.Int64))
+def _apply_rules(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
+    """A run of plain rules in one pass: the index of the first rule each unmarked row breaks, then
+    that rule's marks (a plain rule leaves ``_kept_row`` null)."""
+    first = pl.coalesce([pl.when(rule.when).then(pl.lit(i, pl.Int32)) for i, rule in enumerate(rules)])
+    out = frame.with_columns(pl.when(pl.col("_rule").is_null()).then(first).alias("_first"))
+
+    def by_rule(mark: str, values: Sequence[pl.Expr]) -> pl.Expr:
+        chosen = pl.when(pl.col("_first") == 0).then(values[0])
+        for i, v in enumerate(values[1:], 1):
+            chosen = chosen.when(pl.col("_first") == i).then(v)
+        return chosen.otherwise(pl.col(mark)).alias(mark)
+
+    none = pl.lit(None, dtype=pl.String)
+    return out.with_columns(
+        by_rule("_rule", [pl.lit(r.name) for r in rules]),
+        by_rule("_reason", [_reason(r) for r in rules]),
+        by_rule("_column", [pl.lit(r.column) for r in rules]),
+        by_rule("_value", [r.value.cast(pl.String) if r.value is not None else none for r in rules]),
+    ).drop("_first")
 
 
 def _apply_duplicate(frame: pl.DataFrame, rule: Duplicate) -> pl.DataFrame:
-    key = list(rule.key)
-    order = [*rule.order, "source_row"]
-    open_rows = frame.filter(pl.col("_rule").is_null() & pl.all_horizontal(pl.col(k).is_not_null() for k in key))
-    first = (open_rows.sort(order, nulls_last=True)
-             .group_by(key, maintain_order=True)
-             .agg(pl.col("source_row").first().alias("_first_row"),
-                  *([pl.col(rule.window[0]).first().alias("_first_at")] if rule.window else [])))
-    joined = frame.join(first, on=key, how="left", nulls_equal=False, maintain_order="left")
-    hit = pl.col("_first_row").is_not_null() & (pl.col("_first_row") != pl.col("source_row"))
+    """Only the open rows whose key another open row holds are ordered and grouped; the few
+    duplicates found among them are marked by their row index."""
+    key, order = list(rule.key), [*rule.order, "source_row"]
+    first = [pl.col("source_row").first().over(key).alias("_kept_row")]
+    hit = pl.col("_kept_row") != pl.col("source_row")
     if rule.window:
         column, span = rule.window
+        first.append(pl.col(column).first().over(key).alias("_first_at"))
         hit = hit & ((pl.col(column) - pl.col("_first_at")) <= pl.lit(span))
     head, *rest = rule.reason.split("{kept}")
-    parts = [pl.lit(head)] + [e for part in rest for e in (pl.col("_first_row").cast(pl.String), pl.lit(part))]
-    reason = pl.concat_str(parts)
-    marked = _mark(joined, hit, rule.name, reason, rule.column, pl.lit(None, dtype=pl.String), pl.col("_first_row"))
-    return marked.drop("_first_row", *(["_first_at"] if rule.window else []))
+    reason = pl.concat_str([pl.lit(head)] + [e for part in rest for e in (pl.col("_kept_row").cast(pl.String), pl.lit(part))])
+    found = (frame.lazy().with_row_index("_i")
+             .filter(pl.col("_rule").is_null() & pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+             .filter(pl.struct(key).is_duplicated())
+             .sort(order, nulls_last=True).with_columns(first).filter(hit)
+             .select("_i", "_kept_row", reason.alias("_reason")).collect())
+    at = found["_i"]
+    return frame.with_columns(frame[mark].clone().scatter(at, value) for mark, value in (
+        ("_rule", rule.name), ("_reason", found["_reason"]), ("_column", rule.column), ("_kept_row", found["_kept_row"])))
 
 
 def apply(frame: pl.DataFrame, rules: Sequence[Rule | Duplicate]) -> pl.DataFrame:
@@ -127,8 +136,12 @@ def apply(frame: pl.DataFrame, rules: Sequence[Rule | Duplicate]) -> pl.DataFram
         raise ValueError("rules.apply: the frame has no source_row column")
     out = frame.with_columns(pl.lit(None, dtype=pl.String).alias(m) for m in MARKS[:-1]).with_columns(
         pl.lit(None, dtype=pl.Int64).alias("_kept_row"))
-    for rule in rules:
-        out = _apply_duplicate(out, rule) if isinstance(rule, Duplicate) else _apply_rule(out, rule)
+    for plain, run in groupby(rules, key=lambda rule: isinstance(rule, Rule)):  # consecutive plain rules: one pass
+        if plain:
+            out = _apply_rules(out, list(run))
+        else:
+            for rule in run:
+                out = _apply_duplicate(out, rule)
     return out
 
 

@@ -96,7 +96,7 @@ def read_export(path: Path, name: str, cb: Mapping) -> read.RawTable:
 def _regions(values: pl.Series, code: pl.Series, unknown: pl.Series, ref: Reference,
              source_file: str) -> tuple[pl.Series, pl.Series, pl.DataFrame]:
     """Region labels no codebook lists, matched to one region by an unambiguous close spelling."""
-    odd = values.filter(unknown).unique().drop_nulls()
+    odd = values.filter(unknown).unique(maintain_order=True).drop_nulls()
     if not odd.len():
         return code, unknown, pl.DataFrame()
     found = {v: c for v, (c, _) in regions.codes_of(odd.to_list(), ref.region_lookup).items() if c}
@@ -106,62 +106,78 @@ def _regions(values: pl.Series, code: pl.Series, unknown: pl.Series, ref: Refere
     return code.fill_null(repaired), unknown & repaired.is_null(), fixes
 
 
-def _coded(frame: pl.DataFrame, cb: Mapping, inv: Mapping, ref: Reference, source_file: str):
-    """The answer columns of the core table, the unknown-label flags and the number rules."""
-    cols: dict[str, pl.Expr] = {}
-    flags: list[tuple[str, pl.Series, pl.Series]] = []  # column, unknown?, the unknown text
-    checks: list[rules.Rule] = []
-    fixes = []
+@dataclass
+class _Answers:
+    """The answer columns of one export, worked out once per distinct cell and given back row by row."""
+
+    frame: pl.DataFrame  # the core table's answer columns, then the helper columns of the rules (:func:`_cells`)
+    columns: list[str]  # the core table's answer columns, in codebook order
+    unknown: list[tuple[str, str]]  # (header, helper column: the cell's label where no codebook lists it)
+    checks: list[rules.Rule]  # number questions: not a number, out of range
+    region_fixes: pl.DataFrame
+
+
+def _cells(cells: pl.DataFrame, q: Mapping, name: str, j: int, ref: Reference,
+           source_file: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """What the distinct ``cells`` (column ``v``) of one column of question ``q`` give: the core
+    columns (``name`` for a coded one), the helper columns of the rules, suffixed with the column's
+    number ``j`` (``_test``: reads «тест»…; ``_unknown``: the label no codebook lists; ``_nan``, ``_range``:
+    a number question's rules; ``_answer``: the answer, "Other" texts aside, as a number, for the
+    duplicate-submission rule) and, for the region, the spellings corrected."""
+    qid, kind, v = q["id"], q["type"], pl.col("v")
+    out: dict[str, pl.Series | pl.Expr] = {f"_test{j}": match_key(v).str.contains(TEST_PATTERN).fill_null(False)}
+    fixes = None
+    if kind in ("single", "likert", "grid"):
+        code, unknown = answers.code_single(cells["v"], answers.label_codes(q["options"]))
+        if qid == "region":
+            code, unknown, fixes = _regions(cells["v"], code, unknown, ref, source_file)
+        out |= {name: code, f"_unknown{j}": pl.when(unknown).then(v)}
+    elif kind == "multi":
+        split = answers.split_multi(cells, "v", q["options"])
+        out |= {f"{qid}__{c}": split[c] for c in option_codes(q)}
+        if q.get("other"):
+            out |= {f"{qid}__other": split["rest"].is_not_null(),
+                    f"{qid}__other_text": split["rest"].map_elements(mask, return_dtype=pl.String, skip_nulls=True)}
+        else:
+            out[f"_unknown{j}"] = split["rest"]
+        out[f"{qid}__answered"] = split["answered"]
+    elif kind == "number":
+        num = to_number(v)
+        lo, hi = q.get("min"), q.get("max")
+        out |= {qid: num.round().cast(pl.Int64) if qid == "age" else num, f"_nan{j}": is_answered(v) & num.is_null()}
+        if lo is not None or hi is not None:
+            out[f"_range{j}"] = (num < (lo if lo is not None else -float("inf"))) | (num > (hi if hi is not None else float("inf")))
+    elif kind == "open":
+        out[qid] = clean_text(v).map_elements(mask, return_dtype=pl.String, skip_nulls=True)
+    done = cells.with_columns(**out)
+    answer = [pl.col(c).cast(pl.String).fill_null("\x00") for c in out if not c.startswith("_") and not c.endswith("__other_text")]
+    return done.with_columns(pl.concat_str(answer, separator="\x1f").rank("dense").alias(f"_answer{j}")), fixes
+
+
+def _answers(frame: pl.DataFrame, cb: Mapping, inv: Mapping, ref: Reference, source_file: str) -> _Answers:
+    """The answer columns of the core table and the helper columns of the rules: each column's distinct
+    cells worked out once (:func:`_cells`) and joined back to the rows."""
+    parts, columns, unknown, checks, fixes = [], [], [], [], []
     for q in cb["questions"]:
-        qid, kind = q["id"], q["type"]
-        if kind == "grid":
-            codes = answers.label_codes(q["options"])
-            for row in q["rows"]:
-                col = inv[(qid, row["code"])]
-                code, unknown = answers.code_single(frame[col], codes)
-                cols[f"{qid}__{row['code']}"] = pl.lit(code)
-                flags.append((col, unknown, frame[col]))
-        elif kind in ("single", "likert"):
-            col = inv[(qid, None)]
-            code, unknown = answers.code_single(frame[col], answers.label_codes(q["options"]))
-            if qid == "region":
-                code, unknown, fix = _regions(frame[col], code, unknown, ref, source_file)
+        qid = q["id"]
+        for row in q["rows"] if q["type"] == "grid" else [None]:
+            col, j = inv[(qid, row and row["code"])], len(parts)
+            cells = frame[col].unique(maintain_order=True).to_frame("v")
+            done, fix = _cells(cells, q, f"{qid}__{row['code']}" if row else qid, j, ref, source_file)
+            columns += [c for c in done.columns[1:] if not c.startswith("_")]
+            parts.append(frame.select(pl.col(col).alias("v"))
+                         .join(done, on="v", how="left", nulls_equal=True, maintain_order="left").drop("v"))
+            unknown += [(col, f"_unknown{j}")] if f"_unknown{j}" in done.columns else []
+            if f"_nan{j}" in done.columns:
+                checks.append(rules.Rule("not_a_number", f"{RULES['not_a_number']} (question {qid})", pl.col(f"_nan{j}"),
+                                         column=col, value=pl.col(col)))
+            if f"_range{j}" in done.columns:
+                checks.append(rules.Rule("out_of_range", f"{qid} outside {q.get('min')}–{q.get('max')}", pl.col(f"_range{j}"),
+                                         column=col, value=pl.col(col)))
+            if fix is not None and fix.height:
                 fixes.append(fix)
-            cols[qid] = pl.lit(code)
-            flags.append((col, unknown, frame[col]))
-        elif kind == "multi":
-            col = inv[(qid, None)]
-            split = answers.split_multi(frame, col, q["options"])
-            cols |= {f"{qid}__{c}": pl.lit(split[c]) for c in option_codes(q)}
-            if q.get("other"):
-                cols[f"{qid}__other"] = pl.lit(split["rest"].is_not_null())
-                cols[f"{qid}__other_text"] = pl.lit(split["rest"]).map_elements(mask, return_dtype=pl.String, skip_nulls=True)
-            else:
-                flags.append((col, split["rest"].is_not_null(), split["rest"]))
-            cols[f"{qid}__answered"] = pl.lit(split["answered"])
-        elif kind == "number":
-            col = inv[(qid, None)]
-            num = to_number(pl.col(col))
-            lo, hi = q.get("min"), q.get("max")
-            checks.append(rules.Rule("not_a_number", f"{RULES['not_a_number']} (question {qid})",
-                                     is_answered(pl.col(col)) & num.is_null(), column=col, value=pl.col(col)))
-            if lo is not None or hi is not None:
-                outside = (num < (lo if lo is not None else -float("inf"))) | (num > (hi if hi is not None else float("inf")))
-                checks.append(rules.Rule("out_of_range", f"{qid} outside {lo}–{hi}", outside, column=col, value=pl.col(col)))
-            cols[qid] = num.round().cast(pl.Int64) if qid == "age" else num
-        elif kind == "open":
-            cols[qid] = clean_text(pl.col(inv[(qid, None)])).map_elements(mask, return_dtype=pl.String, skip_nulls=True)
-    return cols, flags, checks, pl.concat([f for f in fixes if f.height]) if any(f.height for f in fixes) else pl.DataFrame()
-
-
-def _test_rows(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
-    """Rows where a cell reads «тест»/«test»/… (each distinct text of each column tested once)."""
-    hit = pl.Series([False] * frame.height)
-    for c in columns:
-        distinct = frame[c].unique().drop_nulls()
-        test = distinct.to_frame("v").filter(match_key(pl.col("v")).str.contains(TEST_PATTERN))["v"]
-        hit = hit | frame[c].is_in(test.implode()).fill_null(False)
-    return hit
+    return _Answers(pl.concat(parts, how="horizontal"), columns, unknown, checks,
+                    pl.concat(fixes) if fixes else pl.DataFrame())
 
 
 def age_band(age: pl.Expr, bands: list[Mapping]) -> pl.Expr:
@@ -187,53 +203,51 @@ def clean_export(raw: read.RawTable, cb: Mapping, ref: Reference, source_file: s
     ts_col, email_col = inv[("__timestamp", None)], inv.get(("__email", None))
     answer_cols = [h for h, (qid, _) in plan.items() if not qid.startswith("__")]
     order = dates.decide_order(frame[ts_col], source_rows=frame["source_row"], name=source_file, column=ts_col)
-    cols, flags, checks, fixes = _coded(frame, cb, inv, ref, source_file)
+    coded = _answers(frame, cb, inv, ref, source_file)
     email = match_key(pl.col(email_col)) if email_col else pl.lit(None, dtype=pl.String)
-    texts = answer_cols + ([email_col] if email_col else [])
-    content = [c for c in cols if not c.endswith("__other_text")]
+    frame = frame.hstack(coded.frame).with_columns(dates.parse(frame[ts_col], order).alias("submitted_at"), email.alias("_email"))
     frame = frame.with_columns(
-        dates.parse(pl.col(ts_col), order).alias("submitted_at"), email.alias("_email"),
-        *(e.alias(name) for name, e in cols.items()),
-    ).with_columns(
-        pl.when(pl.col("_email").is_null())
-        .then(pl.concat_str([pl.col(c).cast(pl.String).fill_null("\x00") for c in content], separator="\x1f"))
-        .alias("_answers"))
+        pl.any_horizontal(pl.col(r"^_test\d+$"), pl.col("_email").str.contains(TEST_PATTERN).fill_null(False)).alias("_test"),
+        pl.when(pl.col("_email").is_null()).then(pl.struct(pl.col(r"^_answer\d+$"))).alias("_answers"))
     start, end, margin = window
     marked = rules.apply(frame, [
         rules.Rule("hidden_row", RULES["hidden_row"], pl.col("hidden")),
         rules.Rule("empty_row", RULES["empty_row"], pl.all_horizontal(pl.col(c).is_null() for c in answer_cols)),
-        rules.Rule("test_submission", RULES["test_submission"], pl.lit(_test_rows(frame, texts))),
+        rules.Rule("test_submission", RULES["test_submission"], pl.col("_test")),
         rules.Rule("bad_timestamp", RULES["bad_timestamp"], pl.col("submitted_at").is_null(), column=ts_col,
                    value=pl.col(ts_col)),
         rules.Rule("out_of_period", RULES["out_of_period"], dates.outside_window(pl.col("submitted_at"), start, end, margin),
                    column=ts_col, value=pl.col(ts_col)),
-        *checks,
+        *coded.checks,
         rules.Duplicate("duplicate_respondent", "same e-mail as row {kept} (the earliest submission, kept)",
                         key=["_email"], order=["submitted_at"], column=email_col or ""),
         rules.Duplicate("duplicate_submission", "identical answers to row {kept} within 24 h (earliest kept)",
                         key=["_answers"], order=["submitted_at"], window=("submitted_at", DUPLICATE_WINDOW)),
     ])
-    outcome = rules.collect(marked, source_file, mask=mask)
-    still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
-    unknown = [u for col, flag, text in flags for u in answers.unknown_labels(text.filter(flag & still), source_file, col, mask)]
-    return ExportResult(_table(outcome.kept, cols, cb, ref, survey, lang, source_file, salt), outcome, unknown, fixes,
-                        [order.reason, *(f"{source_file}: {line}" for line in raw.log)])
+    outcome = rules.collect(marked.select("source_row", "submitted_at", "_email", *coded.columns, *rules.MARKS), source_file,
+                            mask=mask)
+    still = marked.select(*(name for _, name in coded.unknown), "_rule").filter(
+        (pl.col("_rule").is_null() | pl.col("_rule").str.starts_with("duplicate")).fill_null(True))
+    unknown = [u for col, name in coded.unknown
+               for u in answers.unknown_labels(still[name].drop_nulls(), source_file, col, mask)]
+    return ExportResult(_table(outcome.kept, coded.columns, ref, survey, lang, source_file, salt), outcome, unknown,
+                        coded.region_fixes, [order.reason, *(f"{source_file}: {line}" for line in raw.log)])
 
 
-def _table(kept: pl.DataFrame, cols: Mapping[str, pl.Expr], cb: Mapping, ref: Reference, survey: str, lang: str,
-           source_file: str, salt: str) -> pl.DataFrame:
+def _table(kept: pl.DataFrame, columns: list[str], ref: Reference, survey: str, lang: str, source_file: str,
+           salt: str) -> pl.DataFrame:
     """The kept rows as the core table: provenance, respondent pseudonyms, answer columns, age band."""
     response_id = pl.format("{}-{}-{}", pl.lit(survey), pl.lit(lang), pl.col("source_row"))
     keyed = kept.with_columns(response_id.alias("response_id")).with_columns(
         pl.when(pl.col("_email").is_not_null()).then(pl.format("email:{}", pl.col("_email")))
         .otherwise(pl.format("response:{}", pl.col("response_id"))).alias("_who"))
     ids = pseudonymise(keyed["_who"].to_pandas(), salt, normalised=True)
-    answer_cols = list(cols)
+    answer_cols = list(columns)
     if "age" in answer_cols:
         answer_cols.insert(answer_cols.index("age") + 1, "age_band")
     return keyed.with_columns(
-        pl.Series("respondent_id", ids.tolist(), dtype=pl.String), pl.lit(survey).alias("survey"),
+        pl.Series("respondent_id", ids, dtype=pl.String), pl.lit(survey).alias("survey"),
         pl.lit(lang).alias("form_lang"), pl.lit(source_file).alias("source_file"),
-        (age_band(pl.col("age"), ref.age_bands["bands"]) if "age" in cols else pl.lit(None, dtype=pl.String)).alias("age_band"),
+        (age_band(pl.col("age"), ref.age_bands["bands"]) if "age" in columns else pl.lit(None, dtype=pl.String)).alias("age_band"),
     ).select("response_id", "respondent_id", "survey", "form_lang", "source_file", "source_row", "submitted_at",
-             *answer_cols, *([] if "age" in cols else ["age_band"]))
+             *answer_cols, *([] if "age" in columns else ["age_band"]))

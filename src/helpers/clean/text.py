@@ -20,7 +20,7 @@ or raises on a bad cell. Transformations include:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import polars as pl
@@ -40,6 +40,7 @@ ASCII_TWINS: dict[str, str] = {
 #: runs of white space: Unicode White_Space (NBSP, narrow NBSP, thin and ideographic spaces, line
 #: breaks …) and the ASCII separators U+001C–U+001F that Python's ``str.split`` also counts as space.
 _SPACES = r"[\s\x1c-\x1f]+"
+_NON_ASCII = r"[^\x00-\x7f]"
 
 #: Latin letters that look like Cyrillic ones (typed on the wrong keyboard layout).
 LOOKALIKES: dict[str, str] = dict(zip("aceopxykmthbABCEHKMOPTXY", "асеорхукмтнвАВСЕНКМОРТХУ"))
@@ -64,6 +65,14 @@ TOTALS_WORDS: tuple[str, ...] = (
 PROVENANCE: tuple[str, ...] = ("source_file", "source_row")
 
 
+def _let(e: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``body(e)`` with ``e`` computed once however often ``body`` reads it (a struct field: Polars does not
+    share a subexpression between the branches of ``when``, nor in an eager ``select``)."""
+    out = pl.struct(e.alias("e")).struct.with_fields(body(pl.field("e")).alias("out")).struct.field("out")
+    name = e.meta.output_name(raise_if_undetermined=False)
+    return out.alias(name) if name else out  # named as ``e`` is
+
+
 def clean_text(e: pl.Expr) -> pl.Expr:
     r"""The cell as a person means it: what prints as nothing removed, spaces collapsed, empty → null.
 
@@ -75,14 +84,11 @@ def clean_text(e: pl.Expr) -> pl.Expr:
     >>> pl.DataFrame({"x": ["  Да\u00a0 нет ", "\u200b\u00ad", "１２\u202f٣", None]}).select(clean_text(pl.col("x"))).to_series().to_list()
     ['Да нет', None, '12 3', None]
     """
-    text = (
-        e.cast(pl.String)
-        .str.replace_many({**dict.fromkeys(INVISIBLE, ""), **ASCII_TWINS})
-        .str.normalize("NFC")
-        .str.replace_all(_SPACES, " ")
-        .str.strip_chars(" ")
-    )
-    return text.replace("", None)
+    def unicode(text: pl.Expr) -> pl.Expr:  # steps that concern non-ASCII texts only
+        fixed = text.str.replace_many({**dict.fromkeys(INVISIBLE, ""), **ASCII_TWINS}).str.normalize("NFC")
+        return pl.when(text.str.contains(_NON_ASCII)).then(fixed).otherwise(text)
+
+    return _let(e.cast(pl.String), unicode).str.replace_all(_SPACES, " ").str.strip_chars(" ").replace("", None)
 
 
 def is_answered(e: pl.Expr) -> pl.Expr:
@@ -103,10 +109,15 @@ def fix_lookalikes(e: pl.Expr) -> pl.Expr:
     >>> pl.DataFrame({"x": ["Кapaганда", "Instagram-канал", "c-mediation.kz"]}).select(fix_lookalikes(pl.col("x"))).to_series().to_list()
     ['Караганда', 'Instagram-канал', 'c-mediation.kz']
     """
-    word = pl.element()
-    mixed = word.str.contains(_CYRILLIC) & word.str.contains(f"[{''.join(LOOKALIKES)}]")
-    fixed = pl.when(mixed).then(word.str.replace_many(LOOKALIKES)).otherwise(word)
-    return e.str.extract_all(_WORDS).list.eval(fixed).list.join("")
+    def mixed(text: pl.Expr) -> pl.Expr:
+        return text.str.contains(_CYRILLIC) & text.str.contains(f"[{''.join(LOOKALIKES)}]")
+
+    def fix(text: pl.Expr) -> pl.Expr:  # word by word, in the texts that hold both kinds of letters
+        word = pl.element()
+        words = text.str.extract_all(_WORDS).list.eval(pl.when(mixed(word)).then(word.str.replace_many(LOOKALIKES)).otherwise(word))
+        return pl.when(mixed(text)).then(words.list.join("")).otherwise(text)
+
+    return _let(e, fix)
 
 
 def match_key(e: pl.Expr) -> pl.Expr:

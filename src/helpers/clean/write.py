@@ -78,7 +78,7 @@ def to_pandas(frame: pl.DataFrame, nullable: Collection[str] = ()) -> pd.DataFra
     if unknown:
         raise TypeError(f"no pandas type for column(s) {unknown}")
     frame = frame.with_columns(pl.col(pl.Datetime).cast(pl.Datetime("us")))
-    table = frame.to_arrow().to_pandas(types_mapper=_NULLABLE.get)
+    table = frame.to_arrow(compat_level=pl.CompatLevel.newest()).to_pandas(types_mapper=_NULLABLE.get)  # no copy of texts to Arrow
     for name, dtype in frame.schema.items():
         kinds = _PANDAS.get(type(dtype))
         if kinds is not None:
