@@ -179,7 +179,6 @@ CASES |= {
 }
 #: cases where the code does not (yet) do what issue 17 asks: the expectation stands, the test must fail
 XFAIL = {
-    "population_ru__age_nan.csv": "masking reads «NaN» as a person's name: the rejected value shows '[name]', not the value written",
     "population_ru__hidden_rows.xls": "hidden rows of an .xls are not detected (helpers.clean.read: a log line only): both are kept",
 }
 
