@@ -89,3 +89,31 @@ def test__stage_10__every_file_of_the_surveys_folder_is_read_or_named(tmp_path):
     (raw / "surveys" / "notes.txt").write_text("x", encoding="utf-8")
     with pytest.raises(CleaningError, match=r"surveys/notes\.txt"):
         _surveys(raw, tmp_path / "out")
+
+
+def test__stage_11__two_lists_of_one_event_or_a_register_row_twice_name_both(tmp_path):
+    import shutil
+
+    import pytest
+
+    from helpers.clean import CleaningError
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIX, raw)
+    lists = sorted((raw / "events" / "participants").iterdir())
+    first = lists[0]
+    twin = first.with_name(first.stem.lower() + (".xlsx" if first.suffix == ".csv" else ".csv"))
+    if first.suffix == ".csv":
+        pd.read_csv(first, dtype=str).to_excel(twin, index=False)
+    else:
+        pd.read_excel(first, dtype=str).to_csv(twin, index=False)
+    with pytest.raises(CleaningError, match=rf"two participant lists of one event: {first.stem}: .*{first.name}.*{twin.name}|"
+                                            rf"two participant lists of one event: {first.stem}: .*{twin.name}.*{first.name}"):
+        stage.clean_journals_events(raw, tmp_path / "out", paths.CONFIG, "s", PERIOD)
+    twin.unlink()
+    register = raw / "report_2021" / "events_register.csv"
+    text = register.read_text(encoding="utf-8").splitlines()
+    register.write_text("\n".join([*text, text[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(CleaningError, match=r"the event register lists an event twice: \S+: report_2021/events_register.csv row 2, "
+                                            rf"report_2021/events_register.csv row {len(text) + 1}"):
+        stage.clean_journals_events(raw, tmp_path / "out", paths.CONFIG, "s", PERIOD)

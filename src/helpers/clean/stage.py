@@ -130,6 +130,15 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
                        [f"{name}.parquet" for name in tables], log)
 
 
+def _twice(frame: pl.DataFrame, key: str, what: str) -> None:
+    """Stop the run when a ``key`` value stands on two rows (or files), naming every file and row."""
+    repeated = frame.filter(pl.col(key).is_duplicated()).sort(key, "source_file", "source_row")
+    if repeated.height:
+        where = "; ".join(f"{k}: " + ", ".join(f"{f} row {r}" if r > 1 else f for f, r in zip(g["source_file"], g["source_row"]))
+                          for (k,), g in repeated.group_by(key, maintain_order=True))
+        raise CleaningError(f"{what}: {where}")
+
+
 def _hand_typed(folder: Path, raw_dir: Path, log: list[str]) -> list[Path]:
     files, skipped = read.discover(folder, raw_dir)
     log += skipped
@@ -163,10 +172,14 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     reg = events.clean_register(events.read_register(raw_dir / REGISTER, REGISTER), ref, REGISTER, salt)
     results.append((REGISTER, "events", reg))
     known = reg.clean["event_id"].to_list()
-    for p in _hand_typed(raw_dir / "events" / "participants", raw_dir, log):
+    _twice(reg.clean, "event_id", "the event register lists an event twice")
+    lists = _hand_typed(raw_dir / "events" / "participants", raw_dir, log)
+    event_ids = [events.event_of(p, known) for p in lists]
+    _twice(pl.DataFrame({"event_id": event_ids, "source_file": [_rel(p, raw_dir) for p in lists], "source_row": [1] * len(lists)}),
+           "event_id", "two participant lists of one event")
+    for p, event_id in zip(lists, event_ids):
         rel = _rel(p, raw_dir)
-        res = events.clean_participants(events.read_participants(p, rel, ref), ref, rel, salt, events.event_of(p, known))
-        results.append((rel, "participants", res))
+        results.append((rel, "participants", events.clean_participants(events.read_participants(p, rel, ref), ref, rel, salt, event_id)))
     for _, _, r in results:
         rules.check_share(r.outcome, max_rejected_share)
         log += r.log
