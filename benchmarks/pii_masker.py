@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -75,7 +75,7 @@ def timing(sizes: list[int]) -> list[str]:
            f"natasha's NER model, **{load:.2f} s**. Then, in one process:", "",
            "| distinct answers | mask_text s | µs per answer | answers NER ran on |", "|---:|---:|---:|---:|"]
     for n in sizes:
-        texts = pd.Series([r["text"] for r in build.answers(n, seed=n, distinct=True)], dtype="str")
+        texts = pl.Series([r["text"] for r in build.answers(n, seed=n, distinct=True)], dtype=pl.String)
         ner, runs = masking._person_spans, [0]
 
         def counted(text: str, ner=ner, runs=runs):

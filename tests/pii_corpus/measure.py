@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pandas as pd
+import polars as pl
 
 from helpers.clean.pii import mask_text
 
@@ -63,7 +63,7 @@ class Figures:
 
 def measure(rows: list[dict], names: tuple[str, ...] = ()) -> Figures:
     """Mask every answer with :func:`helpers.clean.pii.mask_text` (the path the cleaning stage uses) and count."""
-    masked = mask_text(pd.Series([r["text"] for r in rows], dtype="str"), names).tolist()
+    masked = mask_text(pl.Series([r["text"] for r in rows], dtype=pl.String), names).to_list()
     f = Figures()
     for row, out in zip(rows, masked):
         text, spans = row["text"], row["spans"]

@@ -49,7 +49,7 @@ def _trainer_ids(trainers: pl.Series, salt: str) -> pl.Series:
     parts = [re.split(TRAINER_SPLIT, t) if t else [] for t in trainers.to_list()]
     flat = sorted({p for ps in parts for p in ps})
     keys = pl.DataFrame({"n": flat}, schema={"n": pl.String}).select(handtyped.person_key(pl.col("n")).alias("k"))["k"]
-    ids = dict(zip(flat, pseudonymise(keys.to_pandas(), salt).tolist()))
+    ids = dict(zip(flat, pseudonymise(keys, salt).to_list()))
     return pl.Series([";".join(sorted(i for p in ps if isinstance(i := ids.get(p), str))) or None for ps in parts], dtype=pl.String)
 
 
@@ -115,7 +115,7 @@ def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, sal
     pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()] + [(header_of["region"], region_unknown, frame["region"])]
     unknown = handtyped.unknown_labels(pairs, still, source_file, lambda t: mask(t, names))
     kept = outcome.kept
-    ids = pl.Series(pseudonymise(kept["_person"].to_pandas(), salt).tolist(), dtype=pl.String)
+    ids = pseudonymise(kept["_person"], salt)
     clean = kept.with_columns(
         ids.alias("participant_id"), pl.lit(event_id).alias("event_id"), pl.col("_region").alias("region"),
         pl.lit(source_file).alias("source_file"), *(pl.col(f"_{c}").alias(c) for c in coded),

@@ -81,7 +81,7 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
 
 
 def _ids(kept: pl.DataFrame, key: pl.Expr, salt: str) -> pl.Series:
-    return pl.Series(pseudonymise(kept.select(key.alias("k"))["k"].to_pandas(), salt).tolist(), dtype=pl.String)
+    return pseudonymise(kept.select(key.alias("k"))["k"], salt)
 
 
 def _table(kept: pl.DataFrame, office: str, source_file: str, salt: str, ref: Reference) -> pl.DataFrame:

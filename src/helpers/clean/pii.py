@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 import numpy as np
-import pandas as pd
+import pandas as pd  # hash_array: the keyed SipHash
 import polars as pl
 import pyarrow as pa
 
@@ -25,48 +25,33 @@ from helpers.clean.text import match_key
 ID_LENGTH = 12
 
 
-def per_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """``fn`` applied once per distinct non-missing value of ``s`` (NA stays NA), in ``s``'s order.
+def per_distinct(s: pl.Series, fn: Callable[[str], object], dtype: pl.DataType = pl.String) -> pl.Series:
+    """``fn`` applied once per distinct non-null value of ``s`` (null stays null), in ``s``'s order.
 
-    >>> per_distinct(pd.Series(["a", None, "a", "b"]), lambda u: u.str.upper()).tolist()
-    ['A', nan, 'A', 'B']
+    >>> per_distinct(pl.Series(["a", None, "a", "b"]), str.upper).to_list()
+    ['A', None, 'A', 'B']
     """
-    codes, uniques = pd.factorize(s)
-    done = fn(pd.Series(uniques, dtype=s.dtype if len(uniques) else "str"))
-    out = done.reindex(range(len(uniques))).to_numpy() if len(uniques) else np.array([], dtype=object)
-    result = pd.Series(np.where(codes >= 0, out[np.maximum(codes, 0)] if len(out) else None, None), index=s.index)
-    return result.astype(done.dtype) if len(uniques) else result.astype("str")
+    u = s.drop_nulls().unique()
+    done = pl.Series([fn(v) for v in u], dtype=dtype)
+    return s.replace_strict(u, done, default=None, return_dtype=dtype)
 
 
-def _keys(values: pd.Series) -> pd.Series:
-    """The match keys (:func:`helpers.clean.text.match_key`) of texts."""
-    keyed = pl.Series("v", values.astype("str").tolist(), dtype=pl.String).to_frame().select(match_key(pl.col("v")))["v"]
-    return pd.Series(keyed.to_list(), index=values.index, dtype="str")
-
-
-def pseudonymise(values: pd.Series, salt: str, *, normalised: bool = False) -> pd.Series:
-    """Salted pseudonymous ids (``p`` + 12 base32 characters of a keyed hash) of normalised values; NA stays NA.
+def pseudonymise(values: pl.Series, salt: str, *, normalised: bool = False) -> pl.Series:
+    """Salted pseudonymous ids (``p`` + 12 base32 characters of a keyed hash) of normalised values; null stays null.
 
     Base32 (letters and the digits 2–7) rather than hex, so that an id never looks like a phone
-    number or a 12-digit IIN. Hashing runs once per unique value. ``normalised=True``: the values
-    are :func:`~helpers.clean.text.match_key` results already (the key is idempotent, so the
-    ids are the same), and the normalising step is skipped.
+    number or a 12-digit IIN. ``normalised=True``: the values are
+    :func:`~helpers.clean.text.match_key` results already (the key is idempotent, so the ids are the
+    same), and the normalising step is skipped.
 
-    >>> pseudonymise(pd.Series(["A@x.kz", " a@x.kz", None]), "s").tolist()
-    ['portpz52t3faj', 'portpz52t3faj', nan]
+    >>> pseudonymise(pl.Series(["A@x.kz", " a@x.kz", None]), "s").to_list()
+    ['portpz52t3faj', 'portpz52t3faj', None]
     """
     if not salt:
         raise ValueError("pseudonymise: an empty salt is not allowed")
-    def ids_of(u: pd.Series) -> pd.Series:  # once per distinct raw value
-        key = u.astype("str") if normalised else _keys(u)
-        given = key.notna().to_numpy()
-        ids = _ids(key[given], salt)
-        pos = np.cumsum(given) - 1
-        taken = ids.take(pa.array(pos, mask=~given)) if len(ids) else pa.nulls(len(key), pa.large_string())
-        values = taken.to_pandas(types_mapper={pa.large_string(): pd.StringDtype(na_value=np.nan)}.get).array  # not aligned on labels
-        return pd.Series(values, index=u.index, dtype="str")
-
-    return per_distinct(values, ids_of)
+    keys = values if normalised else values.to_frame("v").select(match_key(pl.col("v"))).to_series()
+    ids = pl.Series(values.name, ids_of_hashes(key_hashes(keys.fill_null(""), salt)))
+    return pl.select(pl.when(keys.is_not_null()).then(ids)).to_series().alias(values.name)
 
 
 _B32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
@@ -81,30 +66,19 @@ def hash_key(salt: str) -> str:
     return bytes(b & 0x7F for b in digest[:16]).decode("ascii")
 
 
-def _ids(uniques, salt: str) -> pa.Array:
-    """``p`` + 12 lower-case base32 characters (the top 60 bits) of the keyed 64-bit hash of each value.
-
-    The hash is :func:`key_hashes`; a test recomputes ids with an independent pure-Python SipHash.
-    """
-    values = pd.Series([str(u) for u in uniques] if not isinstance(uniques, pd.Series) else uniques, dtype="str")
-    return ids_of_hashes(key_hashes(values, salt))
-
-
-def key_hashes(values: pd.Series, salt: str) -> np.ndarray:
-    """The keyed 64-bit hash (``uint64``) an id is made of, of each value (texts, no NA).
+def key_hashes(values: pl.Series, salt: str) -> np.ndarray:
+    """The keyed 64-bit hash (``uint64``) an id is made of, of each value (texts, no null).
 
     ``pandas.util.hash_array(values, hash_key=hash_key(salt), categorize=False)``: SipHash-2-4 of
     the value's UTF-8 bytes under the key, then pandas' fixed bijective bit mixing (so distinct
     hashes stay distinct). It runs in C over the whole array.
     """
-    if not len(values):
-        return np.zeros(0, dtype=np.uint64)
-    text = pa.array(values.astype("str").array)
-    if text.null_count:
+    if values.null_count():
         raise ValueError("key_hashes: a missing value has no id")
-    # the UTF-8 bytes as Python bytes: hash_array hashes them as they are (the same hash as the
-    # text's), without encoding each text again while holding the GIL
-    data = text.cast(pa.large_binary()).to_numpy(zero_copy_only=False)
+    if not values.len():
+        return np.zeros(0, dtype=np.uint64)
+    # the UTF-8 bytes as Python bytes: hash_array hashes them as they are (the same hash as the text's)
+    data = values.cast(pl.String).to_arrow().cast(pa.large_binary()).to_numpy(zero_copy_only=False)
     return pd.util.hash_array(data, encoding="utf8", hash_key=hash_key(salt), categorize=False)
 
 
@@ -121,25 +95,17 @@ def ids_of_hashes(head: np.ndarray) -> pa.Array:
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(text).tobytes()))
 
 
-def mask_text(s: pd.Series, names: Iterable[str] = ()) -> pd.Series:
+def mask_text(s: pl.Series, names: Iterable[str] = ()) -> pl.Series:
     """Mask phone numbers, IINs, e-mails and people's names in free text (:func:`helpers.clean.masking.mask`),
-    once per distinct text; NA stays NA. ``names``: people's names known from elsewhere in the run.
+    once per distinct text; null stays null. ``names``: people's names known from elsewhere in the run.
 
-    >>> mask_text(pd.Series(["пишите ivan@mail.kz или 8 701 123 45 67, ИИН 900101300123, Жакупов", None]), ["Жакупов"]).tolist()
-    ['пишите [e-mail] или [phone], ИИН [IIN], [name]', nan]
+    >>> mask_text(pl.Series(["пишите ivan@mail.kz или 8 701 123 45 67, ИИН 900101300123, Жакупов", None]), ["Жакупов"]).to_list()
+    ['пишите [e-mail] или [phone], ИИН [IIN], [name]', None]
     """
     known = frozenset(n.strip() for n in names if isinstance(n, str) and len(n.strip()) >= 3)
-
-    def values(u: pd.Series) -> pd.Series:
-        return pd.Series([mask(t, known) if isinstance(t, str) else None for t in u.astype("str")], index=u.index, dtype="str")
-
-    return per_distinct(s, values)
+    return per_distinct(s, lambda t: mask(t, known))
 
 
-def contains_personal_data(s: pd.Series) -> pd.Series:
-    """True where a text still contains an e-mail, a phone number or an IIN (names are not looked for)."""
-
-    def found(u: pd.Series) -> pd.Series:
-        return pd.Series([isinstance(t, str) and mask_contacts(t) != t for t in u.astype("str")], index=u.index, dtype=bool)
-
-    return per_distinct(s, found)
+def contains_personal_data(s: pl.Series) -> pl.Series:
+    """True where a text still contains an e-mail, a phone number or an IIN (names are not looked for); null: False."""
+    return per_distinct(s, lambda t: mask_contacts(t) != t, pl.Boolean).fill_null(False)

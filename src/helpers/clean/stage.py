@@ -32,11 +32,12 @@ REGISTER = "report_2021/events_register.csv"
 class StageResult:
     """What a cleaning stage did: the tables it wrote, the accounting, the rejected rows, fixes.
 
-    ``tables`` hold the rows as written (pandas, the types of docs/data_model.md); ``log`` the
+    ``tables`` hold the rows as written (Polars; pandas reads the files with the types of
+    docs/data_model.md); ``log`` the
     decisions made while reading (skipped files, date orders, sheets, encodings).
     """
 
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pl.DataFrame]
     accounting: pd.DataFrame
     rejected: pd.DataFrame
     region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -241,12 +241,12 @@ def _table(kept: pl.DataFrame, columns: list[str], ref: Reference, survey: str, 
     keyed = kept.with_columns(response_id.alias("response_id")).with_columns(
         pl.when(pl.col("_email").is_not_null()).then(pl.format("email:{}", pl.col("_email")))
         .otherwise(pl.format("response:{}", pl.col("response_id"))).alias("_who"))
-    ids = pseudonymise(keyed["_who"].to_pandas(), salt, normalised=True)
+    ids = pseudonymise(keyed["_who"], salt, normalised=True)
     answer_cols = list(columns)
     if "age" in answer_cols:
         answer_cols.insert(answer_cols.index("age") + 1, "age_band")
     return keyed.with_columns(
-        pl.Series("respondent_id", ids, dtype=pl.String), pl.lit(survey).alias("survey"),
+        ids.alias("respondent_id"), pl.lit(survey).alias("survey"),
         pl.lit(lang).alias("form_lang"), pl.lit(source_file).alias("source_file"),
         (age_band(pl.col("age"), ref.age_bands["bands"]) if "age" in columns else pl.lit(None, dtype=pl.String)).alias("age_band"),
     ).select("response_id", "respondent_id", "survey", "form_lang", "source_file", "source_row", "submitted_at",

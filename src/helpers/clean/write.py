@@ -1,6 +1,6 @@
-"""Writing the clean ``core_*`` tables: validated with pandera's Polars backend, sorted, handed to
-pandas at the boundary (the analysis reads pandas), written as parquet that reads back with the
-documented types (docs/data_model.md), replacing the old file only when all went well.
+"""Writing the clean ``core_*`` tables: validated with pandera's Polars backend, sorted, written by
+Polars as parquet whose pandas metadata makes the analysis (pandas) read them with the documented
+types (docs/data_model.md), replacing the old file only when all went well.
 
 A failed validation says, in a sentence per problem, which check failed in which column, for which
 input file and row (the tables carry ``source_file`` and ``source_row``), with the value masked.
@@ -86,23 +86,30 @@ def to_pandas(frame: pl.DataFrame, nullable: Collection[str] = ()) -> pd.DataFra
     return table
 
 
-def write_table(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str]) -> pd.DataFrame:
-    """Sort a validated frame by ``sort_by`` and write it to ``path`` (through a temporary file) with the
-    pandas types of ``schema``; return the pandas table."""
+def arrow_schema(frame: pl.DataFrame, nullable: Collection[str] = ()) -> pyarrow.Schema:
+    """The Arrow schema ``frame`` is written with: Polars' own types, and the pandas metadata that makes
+    ``pandas.read_parquet`` give the types of :func:`to_pandas` (no pandas copy of the rows is made)."""
+    empty = to_pandas(frame.head(0), [*nullable, *(n for n in frame.columns if frame[n].null_count())])
+    return frame.head(0).to_arrow().schema.with_metadata(pyarrow.Schema.from_pandas(empty, preserve_index=False).metadata)
+
+
+def write_table(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str]) -> pl.DataFrame:
+    """Sort a validated frame by ``sort_by`` and write it to ``path`` (through a temporary file) so that
+    pandas reads it with the types of :func:`to_pandas`; return the sorted frame."""
     path = Path(path)
     nullable = [name for name, column in schema.columns.items() if column.nullable]
-    table = to_pandas(frame.sort(list(sort_by)), nullable)
+    frame = frame.with_columns(pl.col(pl.Datetime).cast(pl.Datetime("us"))).sort(list(sort_by))
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        table.to_parquet(tmp, index=False)
+        frame.write_parquet(tmp, compression="snappy", arrow_schema=arrow_schema(frame, nullable))
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
-    return table
+    return frame
 
 
 def write_core(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str],
-               mask: Callable[[str], str] = str) -> pd.DataFrame:
+               mask: Callable[[str], str] = str) -> pl.DataFrame:
     """:func:`validate`, then :func:`write_table`; nothing is written when the frame is not valid."""
     return write_table(validate(frame, schema, Path(path).stem, mask), path, schema, sort_by)
