@@ -9,26 +9,22 @@ column; what the reader decided is in ``RawTable.log``. Decisions (as the old ``
 * an empty row between data rows stays as a row of nulls; empty rows after the last data row go;
 * a csv ``sep=;`` first line sets the delimiter and is not a row (Excel does not show it);
 * date cells read as the old reader wrote them (``2021-04-02 00:00:00``), whole numbers without ``.0``;
-* hidden rows are known for xlsx (openpyxl) and ods (``content.xml``), not for xls (a log line says so).
+* workbooks (xlsx, xls, ods) are read by :mod:`helpers.clean.workbooks`.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from xml.etree import ElementTree
 
 import polars as pl
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from helpers.clean import CleaningError
 
@@ -39,7 +35,6 @@ _HEAD = 1 << 20  # bytes of a csv decoded to find the header
 #: zero-width space, non-joiner, joiner, LRM, RLM, soft hyphen, BOM, word joiner: out; NBSP: a space
 _INVISIBLE = {**dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u00ad\ufeff\u2060")), 0xA0: " "}
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # a cell of only these is empty
-_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
 @dataclass(frozen=True)
@@ -122,7 +117,9 @@ def read_table(path: Path, name: str, expected: Collection[str]) -> RawTable:
     if suffix == ".csv":
         return _read_csv(path, name, expected)
     if suffix in SUPPORTED:
-        return _read_workbook(path, name, expected)
+        from helpers.clean.workbooks import read_workbook  # it builds on this module: imported when needed
+
+        return read_workbook(path, name, expected)
     raise CleaningError(f"{name}: unsupported file type {path.suffix!r} (supported: {', '.join(SUPPORTED)})")
 
 
@@ -135,7 +132,7 @@ def _hits(cells: list[str | None], expected: frozenset[str]) -> tuple[int, int]:
     return sum(k in expected for k in keys), len(keys)
 
 
-def _find_header(rows: list[list[str | None]], expected: frozenset[str]) -> int | None:
+def find_header(rows: list[list[str | None]], expected: frozenset[str]) -> int | None:
     for i, row in enumerate(rows[:SCAN_ROWS]):
         hits, filled = _hits(row, expected)
         if filled and (not expected or hits >= min(2, len(expected)) and 2 * hits >= filled):
@@ -143,7 +140,7 @@ def _find_header(rows: list[list[str | None]], expected: frozenset[str]) -> int 
     return None
 
 
-def _finish(header: list[str | None], body: pl.DataFrame, header_row: int, hidden: set[int], name: str) -> tuple[pl.DataFrame, list[str]]:
+def frame_under(header: list[str | None], body: pl.DataFrame, header_row: int, hidden: set[int], name: str) -> tuple[pl.DataFrame, list[str]]:
     """``body`` (columns ``c0…``, the rows under the header) named by ``header``: blank cells → null,
     empty trailing columns and rows dropped, ``source_row`` and ``hidden`` added."""
     body = body.with_columns(pl.when(pl.all().str.strip_chars(_SPACES) == "").then(None).otherwise(pl.all()).name.keep())
@@ -216,7 +213,7 @@ def _parse_csv(utf8: bytes, encoding: str, name: str, expected: frozenset[str]) 
         _check_records(utf8.decode("utf-8"), delim, len(header), header_row, name)
     if grid is None:
         raise CleaningError(f"{name}: cannot be read as CSV (delimiter {delim!r}): {error.splitlines()[0]}")
-    frame, more = _finish(header, grid.slice(1), header_row, set(), name)
+    frame, more = frame_under(header, grid.slice(1), header_row, set(), name)
     return RawTable(frame, None, header_row, [f"encoding {encoding}", *log, *more])
 
 
@@ -230,7 +227,7 @@ def _layout(head: str, expected: frozenset[str]) -> tuple[str, str, list[str], i
     sep = re.match(r'"?sep=(.)"?(\r\n|\n|\r)', head)
     text, options = (head[sep.end():], (sep.group(1),)) if sep else (head, DELIMITERS)
     parsed = {d: list(islice(csv.reader(io.StringIO(text), delimiter=d), SCAN_ROWS)) for d in options}
-    found = {d: h for d, rows in parsed.items() if (h := _find_header(rows, expected)) is not None}
+    found = {d: h for d, rows in parsed.items() if (h := find_header(rows, expected)) is not None}
     delim = max(found, key=lambda d: _hits(parsed[d][found[d]], expected)[0], default=None) or _most_frequent(text, options)
     h = found.get(delim, 0)
     reader = csv.reader(io.StringIO(text), delimiter=delim)
@@ -274,107 +271,3 @@ def _check_records(text: str, delim: str, width: int, header_row: int, name: str
     if bad:
         raise CleaningError(f"{name}: row {bad[0][0]}: {bad[0][1]} cells but the header has {width} "
                             f"(and {len(bad) - 1} more such rows) — delimiter {delim!r}")
-
-
-# --- workbooks ----------------------------------------------------------------------------------
-
-
-def _read_workbook(path: Path, name: str, expected: frozenset[str]) -> RawTable:
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001 - any reader failure is a file problem
-        raise CleaningError(f"{name}: cannot be read as {path.suffix.lower().lstrip('.')}: {exc}") from exc
-    sheet, h, log = _choose_sheet(_scan(wb, expected), name)
-    rows = _cells(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
-    hidden, note = _hidden_rows(path, sheet, len(rows))
-    schema = [(f"c{j}", pl.String) for j in range(len(rows[h]))]
-    frame, more = _finish(rows[h], pl.DataFrame(rows[h + 1:], schema=schema, orient="row"), h + 1, hidden, name)
-    return RawTable(frame, sheet, h + 1, log + note + more)
-
-
-def _cell_text(v: object) -> str | None:
-    """A calamine cell as text (dates and datetimes ``%Y-%m-%d %H:%M:%S``, as the old reader)."""
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.date):  # datetime too
-        return v.strftime("%Y-%m-%d %H:%M:%S")
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-
-def _cells(rows: list[list[object]]) -> list[list[str | None]]:
-    return [[_cell_text(v) for v in r] for r in rows]
-
-
-@dataclass(frozen=True)
-class _Sheet:
-    name: str
-    visible: bool
-    header: int | None  # index of the header row in ``head``
-    head: list[list[str | None]]
-
-
-def _scan(wb: CalamineWorkbook, expected: frozenset[str]) -> list[_Sheet]:
-    """Every worksheet's first rows and where its header is."""
-    out = []
-    for meta in (m for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet):
-        head = _cells(wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False, nrows=SCAN_ROWS))
-        out.append(_Sheet(meta.name, meta.visible == SheetVisibleEnum.Visible, _find_header(head, expected), head))
-    return out
-
-
-def _choose_sheet(sheets: list[_Sheet], name: str) -> tuple[str, int, list[str]]:
-    """The single visible sheet with the header: (sheet, header index, log lines)."""
-    visible = [s for s in sheets if s.visible and s.header is not None]
-    hidden = [s for s in sheets if not s.visible and s.header is not None]
-    if len(visible) > 1:
-        where = ", ".join(f"{s.name!r} (row {s.header + 1})" for s in visible)
-        raise CleaningError(f"{name}: several sheets have the expected header: {where} — keep the journal on one sheet")
-    if hidden and not visible:
-        raise CleaningError(f"{name}: the sheet with the expected header, {hidden[0].name!r}, is hidden — unhide it (or delete it if it is an old copy)")
-    if not visible:
-        listing = "; ".join(f"{s.name!r}: {_first_filled(s.head)}" for s in sheets) or "no worksheet"
-        raise CleaningError(f"{name}: no sheet has the expected header in its first {SCAN_ROWS} rows ({listing})")
-    s = visible[0]
-    log = [f"sheet {s.name!r}: header in row {s.header + 1}" + (f"; {s.header} row(s) above it skipped (title rows)" if s.header else "")]
-    return s.name, s.header, log + [f"sheet {o.name!r} skipped: " + ("no expected header" if o.visible else "hidden") for o in sheets if o is not s]
-
-
-def _first_filled(rows: list[list[str | None]]) -> str:
-    filled = [(i, " | ".join(c for c in r if c and c.strip())) for i, r in enumerate(rows)]
-    i, text = next(((i, t) for i, t in filled if t), (None, ""))
-    return "empty" if i is None else f"row {i + 1} {text if len(text) <= 80 else text[:80] + '…'!r}"
-
-
-def _hidden_rows(path: Path, sheet: str, height: int) -> tuple[set[int], list[str]]:
-    """The (1-based) rows hidden in ``sheet``, and a log line when they cannot be known (.xls)."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path)  # not read-only: row_dimensions need the full reader
-        try:
-            return {r for r, d in wb[sheet].row_dimensions.items() if d.hidden and r <= height}, []
-        finally:
-            wb.close()
-    if suffix == ".ods":
-        return _hidden_rows_ods(path, sheet, height), []
-    return set(), ["hidden rows cannot be detected in .xls files (save the workbook as .xlsx to have them checked)"]
-
-
-def _hidden_rows_ods(path: Path, sheet: str, height: int) -> set[int]:
-    """Rows of ``sheet`` whose ``table:visibility`` is collapse or filter (``number-rows-repeated`` counted)."""
-    hidden, row, inside = set(), 1, False
-    with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
-        for event, el in ElementTree.iterparse(f, events=("start", "end")):
-            if el.tag == f"{_TABLE}table" and el.get(f"{_TABLE}name") == sheet:
-                if event == "end":
-                    break
-                inside = True
-            elif inside and event == "start" and el.tag == f"{_TABLE}table-row":
-                n = int(el.get(f"{_TABLE}number-rows-repeated", "1"))
-                if el.get(f"{_TABLE}visibility", "visible") != "visible":
-                    hidden.update(range(row, min(row + n, height + 1)))
-                row += n
-            elif event == "end" and not inside:
-                el.clear()
-    return hidden
