@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.clean import CleaningError
+from helpers.clean.read import header_key
 from helpers.config_files import read_yaml
 
 
@@ -31,7 +32,8 @@ class Unknown:
 
 
 def load_codebook(path: str | Path) -> dict:
-    """Read one codebook and check its structure (ids unique, option codes unique per question)."""
+    """Read one codebook and check its structure (ids unique, option codes unique per question, header
+    aliases well formed and owned by one question)."""
     path = Path(path)
     cb = read_yaml(path)
     ids = [q["id"] for q in cb["questions"]]
@@ -44,7 +46,24 @@ def load_codebook(path: str | Path) -> dict:
         codes = option_codes(q)
         if len(codes) != len(set(codes)):
             raise CleaningError(f"{path.name}: question {q['id']}: option codes used twice")
+    _check_header_aliases(cb, path.name)
     return cb
+
+
+def _check_header_aliases(cb: Mapping, name: str) -> None:
+    """``header_aliases`` (of a question or a grid row) is ``{language: [header text, …]}``, and no
+    header text of a question is also one of another question's."""
+    owner: dict[str, str] = {}
+    for q in cb["questions"]:
+        for item in [q, *q.get("rows", [])]:
+            aliases = item.get("header_aliases", {})
+            if not isinstance(aliases, Mapping) or not all(
+                    isinstance(v, list) and all(isinstance(t, str) and t.strip() for t in v) for v in aliases.values()):
+                raise CleaningError(f"{name}: question {q['id']}: header_aliases must be {{language: [header text, …]}}")
+        for text in [q[lang] for lang in ("ru", "kk") if lang in q] + [t for v in q.get("header_aliases", {}).values() for t in v]:
+            other = owner.setdefault(header_key(text), q["id"])
+            if other != q["id"]:
+                raise CleaningError(f"{name}: header {text!r} belongs to questions {other} and {q['id']}")
 
 
 def load_codebooks(config_dir: str | Path) -> dict[str, dict]:

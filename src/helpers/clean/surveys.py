@@ -60,9 +60,22 @@ def expected_headers(cb: Mapping) -> dict[str, tuple[str, str | None]]:
     out |= {read.header_key(text): ("__email", None) for text in cb.get("email_header", {}).values()}
     for q in cb["questions"]:
         for lang in answers.LANGS:
-            rows = q["rows"] if q["type"] == "grid" else [None]
-            out |= {read.header_key(f"{q[lang]} [{r[lang]}]" if r else q[lang]): (q["id"], r and r["code"]) for r in rows}
+            for text in header_texts(q, lang):
+                if q["type"] != "grid":
+                    out[read.header_key(text)] = (q["id"], None)
+                    continue
+                out |= {read.header_key(f"{text} [{row}]"): (q["id"], r["code"]) for r in q["rows"] for row in header_texts(r, lang)}
     return out
+
+
+def header_texts(item: Mapping, lang: str) -> list[str]:
+    """The header texts of a question (or grid row) in ``lang``: its text, then its ``header_aliases``
+    (wordings of other waves: «2020–2021» → «2021–2022»).
+
+    >>> header_texts({"ru": "Обращались ли вы в 2020–2021 гг.?", "header_aliases": {"ru": ["Обращались ли вы в 2021–2022 гг.?"]}}, "ru")
+    ['Обращались ли вы в 2020–2021 гг.?', 'Обращались ли вы в 2021–2022 гг.?']
+    """
+    return [item[lang], *item.get("header_aliases", {}).get(lang, [])] if lang in item else []
 
 
 def column_plan(cb: Mapping, headers: list[str], name: str) -> Plan:
