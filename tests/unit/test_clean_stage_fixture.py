@@ -11,6 +11,7 @@ from helpers.clean import stage
 
 FIX = paths.TESTS / "fixtures" / "raw"
 PERIOD = (dt.date(2021, 4, 1), dt.date(2021, 11, 25))
+INPUTS = stage.Inputs(register="report_2021/events_register.csv")  # where the fixture keeps its register
 
 
 def _surveys(raw, out, salt: str = "s", fmt: str = "csv"):
@@ -19,7 +20,7 @@ def _surveys(raw, out, salt: str = "s", fmt: str = "csv"):
 
 def test__stages_on_fixture__balance_and_no_personal_data(tmp_path):
     r10 = _surveys(FIX, tmp_path, "fixture-salt")
-    r11 = stage.clean_journals_events(FIX, tmp_path, paths.CONFIG, "fixture-salt", PERIOD)
+    r11 = stage.clean_journals_events(FIX, tmp_path, paths.CONFIG, "fixture-salt", PERIOD, inputs=INPUTS)
     acc = pd.read_csv(tmp_path / "row_accounting.csv")
     assert (acc.rows_in == acc.rows_kept + acc.rows_rejected + acc.rows_duplicate).all()
     assert set(acc.source_file) == set(r10.accounting.source_file) | set(r11.accounting.source_file)
@@ -110,11 +111,11 @@ def test__stage_11__two_lists_of_one_event_or_a_register_row_twice_name_both(tmp
         pd.read_excel(first, dtype=str).to_csv(twin, index=False)
     with pytest.raises(CleaningError, match=rf"two participant lists of one event: {first.stem}: .*{first.name}.*{twin.name}|"
                                             rf"two participant lists of one event: {first.stem}: .*{twin.name}.*{first.name}"):
-        stage.clean_journals_events(raw, tmp_path / "out", paths.CONFIG, "s", PERIOD)
+        stage.clean_journals_events(raw, tmp_path / "out", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
     twin.unlink()
     register = raw / "report_2021" / "events_register.csv"
     text = register.read_text(encoding="utf-8").splitlines()
     register.write_text("\n".join([*text, text[1]]) + "\n", encoding="utf-8")
     with pytest.raises(CleaningError, match=r"the event register lists an event twice: \S+: report_2021/events_register.csv row 2, "
                                             rf"report_2021/events_register.csv row {len(text) + 1}"):
-        stage.clean_journals_events(raw, tmp_path / "out", paths.CONFIG, "s", PERIOD)
+        stage.clean_journals_events(raw, tmp_path / "out", paths.CONFIG, "s", PERIOD, inputs=INPUTS)

@@ -23,9 +23,16 @@ from helpers.clean.schemas import events_schema, journal_schema, participants_sc
 
 LOG = logging.getLogger("helpers.clean")
 
-SURVEY_PREFIXES = ("surveys/",)
-JOURNAL_PREFIXES = ("journals/", "events/", "report_2021/events_register")
-REGISTER = "report_2021/events_register.csv"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where the inputs lie, relative to ``raw_dir`` (the parameters ``inputs.*``)."""
+
+    surveys: str = "surveys"
+    journals: str = "journals"
+    participants: str = "events/participants"
+    register: str = "events/register.csv"
 
 
 @dataclass
@@ -56,19 +63,19 @@ def _rel(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix()
 
 
-def survey_files(raw_dir: Path, ref: Reference, fmt: str, log: list[str]) -> list[tuple[str, str, Path]]:
+def survey_files(raw_dir: Path, ref: Reference, fmt: str, log: list[str], folder: str = "surveys") -> list[tuple[str, str, Path]]:
     """``(survey, lang, path)`` of every export to read (``<survey>_<ru|kk>.<fmt>``). Every file of the
     folder is read or named: the other download format is logged as not read, a missing export or a
     file that is no export of a known survey stops the run."""
-    found, skipped = read.discover(raw_dir / "surveys", raw_dir)
+    found, skipped = read.discover(raw_dir / folder, raw_dir)
     log += skipped
     exports = {f"{survey}_{lang}": (survey, lang) for survey in ref.codebooks for lang in ("ru", "kk")}
     strangers = [_rel(f, raw_dir) for f in found if f.stem not in exports]
     if strangers:
-        raise CleaningError(f"surveys/: file(s) that are no export of a codebook's survey (named <survey>_<ru|kk>.<format>, "
+        raise CleaningError(f"{folder}/: file(s) that are no export of a codebook's survey (named <survey>_<ru|kk>.<format>, "
                             f"surveys: {', '.join(ref.codebooks)}): {', '.join(strangers)}")
     log += [f"{_rel(f, raw_dir)}: not read (cleaning.survey_format is {fmt})" for f in found if f.suffix.lower() != f".{fmt}"]
-    out = [(survey, lang, raw_dir / "surveys" / f"{stem}.{fmt}") for stem, (survey, lang) in exports.items()]
+    out = [(survey, lang, raw_dir / folder / f"{stem}.{fmt}") for stem, (survey, lang) in exports.items()]
     missing = [_rel(p, raw_dir) for _, _, p in out if p not in found]
     if missing:
         raise CleaningError("survey export(s) not found: " + ", ".join(missing))
@@ -97,7 +104,8 @@ def _finish(per_file: list[tuple[str, pd.DataFrame, dict]], processed_dir: Path,
 
 
 def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv", *,
-                  period: tuple[dt.date, dt.date], margin_days: int = 7, max_rejected_share: float = 0.5) -> StageResult:
+                  period: tuple[dt.date, dt.date], margin_days: int = 7, max_rejected_share: float = 0.5,
+                  inputs: Inputs = Inputs()) -> StageResult:
     """Stage 10: the eight survey exports → ``core_survey__<survey>.parquet`` ×4.
 
     Every export is read and cleaned, a file that loses more than ``max_rejected_share`` of its rows
@@ -108,7 +116,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     ref = load_reference(config_dir)
     results = []
     log: list[str] = []
-    for survey, lang, path in survey_files(raw_dir, ref, fmt, log):
+    for survey, lang, path in survey_files(raw_dir, ref, fmt, log, inputs.surveys):
         rel, cb = _rel(path, raw_dir), ref.codebooks[survey]
         res = surveys.clean_export(surveys.read_export(path, rel, cb), cb, ref, rel, lang, salt, (*period, margin_days))
         rules.check_share(res.outcome, max_rejected_share)
@@ -122,7 +130,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
                                                           schemas[survey], ["response_id"])
               for survey, frame in frames.items()}
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for _, rel, r in results],
-                            processed_dir, SURVEY_PREFIXES)
+                            processed_dir, (f"{inputs.surveys}/",))
     fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]
     log += [line for *_, r in results for line in r.log]
     for line in log:
@@ -147,7 +155,7 @@ def _hand_typed(folder: Path, raw_dir: Path, log: list[str]) -> list[Path]:
 
 
 def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, period: tuple[dt.date, dt.date], *,
-                          max_rejected_share: float = 0.5) -> StageResult:
+                          max_rejected_share: float = 0.5, inputs: Inputs = Inputs()) -> StageResult:
     """Stage 11: office journals, the event register and participant lists → three ``core_*`` tables.
 
     Every file of the journal and participant-list folders is read or named; each is cleaned by its
@@ -158,9 +166,9 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     ref = load_reference(config_dir)
     office_list = offices.load_offices(config_dir)
     log: list[str] = []
-    jfiles = _hand_typed(raw_dir / "journals", raw_dir, log)
+    jfiles = _hand_typed(raw_dir / inputs.journals, raw_dir, log)
     if not jfiles:
-        raise CleaningError("no consultation journals in journals/")
+        raise CleaningError(f"no consultation journals in {inputs.journals}/")
     office_ids = [offices.office_of(p.name, office_list).id for p in jfiles]
     twice = sorted({o for o in office_ids if office_ids.count(o) > 1})
     if twice:
@@ -170,11 +178,11 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     for p in jfiles:
         rel = _rel(p, raw_dir)
         results.append((rel, "journal", journals.clean_journal(journals.read_journal(p, rel, ref), ref, rel, salt, period, office_list)))
-    reg = events.clean_register(events.read_register(raw_dir / REGISTER, REGISTER), ref, REGISTER, salt)
-    results.append((REGISTER, "events", reg))
+    reg = events.clean_register(events.read_register(raw_dir / inputs.register, inputs.register), ref, inputs.register, salt)
+    results.append((inputs.register, "events", reg))
     known = reg.clean["event_id"].to_list()
     _twice(reg.clean, "event_id", "the event register lists an event twice")
-    lists = _hand_typed(raw_dir / "events" / "participants", raw_dir, log)
+    lists = _hand_typed(raw_dir / inputs.participants, raw_dir, log)
     event_ids = [events.event_of(p, known) for p in lists]
     _twice(pl.DataFrame({"event_id": event_ids, "source_file": [_rel(p, raw_dir) for p in lists], "source_row": [1] * len(lists)}),
            "event_id", "two participant lists of one event")
@@ -198,7 +206,7 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
         write.validate(frame, schema, name, mask)
     tables = {name: write.write_table(frame, processed_dir / f"{name}.parquet", schema, key) for name, (frame, schema, key) in specs.items()}
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for rel, _, r in results],
-                            processed_dir, JOURNAL_PREFIXES)
+                            processed_dir, (f"{inputs.journals}/", f"{inputs.participants}/", inputs.register))
     fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]
     for line in log:
         LOG.info(line)
