@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -30,6 +31,8 @@ from helpers import paths
 from helpers.config_files import read_yaml
 from helpers.params import Params
 
+LOG = logging.getLogger("helpers.report")
+_NEEDS = re.compile(r"^\s*<!--\s*needs:\s*(.*?)\s*-->[ \t]*\n?")
 _SECTION = re.compile(r"^<!--\s*section:\s*([A-Za-z0-9_.\-]+)\s*-->\s*$", re.M)
 _CODE = re.compile(r"`([^`]+)`")
 _FIELDWORK = re.compile(r"^aspect\d+\.fieldwork\.(start|end)$")
@@ -92,7 +95,7 @@ def title_page(P: Params, sections: Mapping[str, str], figs: Mapping[str, Mappin
     then ``facts`` (label → value, e.g. the grant's topic and amount) as a definition list.
     """
     org = html.escape(P[f"project.grantee_{lang}"])
-    heading = figures_mod.fill(sections[section], figs, lang)
+    heading = figures_mod.fill(section_text(sections, section, figs), figs, lang)
     title, _, rest = heading.partition("\n")
     title = html.escape(title.lstrip("#").strip())
     paras = [re.sub(r"[ \t\n]+", " ", p).strip() for p in re.split(r"\n[ \t]*\n", rest) if p.strip()]
@@ -171,11 +174,56 @@ def load_texts(P: Params, report: str, lang: str) -> dict[str, str]:
     return sections
 
 
-def text(sections: dict[str, str], section: str, figs: dict[str, dict[str, Any]], lang: str) -> Markdown:
-    """One section of a report text with its placeholders filled from the figures record."""
+def _blocks(text: str) -> list[str]:
+    return [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
+
+
+def _unmet(block: str, figs: Mapping[str, Any]) -> list[str]:
+    """The conditions of a block's ``<!-- needs: … -->`` line the record does not meet: an id it lacks,
+    a ``prefix*`` under which it has no figure, or a ``!id`` / ``!prefix*`` it has."""
+    m = _NEEDS.match(block)
+
+    def has(w: str) -> bool:
+        return any(f.startswith(w[:-1]) for f in figs) if w.endswith("*") else w in figs
+
+    return [("has " if w.startswith("!") else "no ") + w.lstrip("!")
+            for w in (m.group(1).split() if m else []) if has(w.lstrip("!")) == w.startswith("!")]
+
+
+def omitted(sections: Mapping[str, str], figs: Mapping[str, Any]) -> list[tuple[str, int, list[str]]]:
+    """``(section, paragraph number, conditions not met)`` of every paragraph a run leaves out.
+
+    A paragraph that begins with ``<!-- needs: id … prefix* !other* -->`` is shown only when the
+    record holds each id (and some figure under each prefix) and none of the ``!`` ones: a hand-made
+    report's transcription, a published reference figure or a previous wave switch their paragraphs
+    on (and a ``!`` paragraph says what is shown in their absence).
+
+    >>> omitted({"s": "Always.\\n\\n<!-- needs: reported.* a.b -->\\nWith a report: {{ reported.x }}.\\n\\n"
+    ...               "<!-- needs: !reported.* -->\\nNo hand-made report was given."}, {"a.b": {}})
+    [('s', 2, ['no reported.*'])]
+    """
+    return [(name, i, unmet) for name, body in sections.items()
+            for i, block in enumerate(_blocks(body), 1) if (unmet := _unmet(block, figs))]
+
+
+def section_text(sections: Mapping[str, str], section: str, figs: Mapping[str, Any]) -> str:
+    """A section's text without the paragraphs whose ``<!-- needs: … -->`` conditions the record does
+    not meet (:func:`omitted`; each left out with a log line); placeholders not filled yet."""
     if section not in sections:
         raise KeyError(f"text section {section!r} missing (have: {sorted(sections)})")
-    return Markdown(figures_mod.fill(sections[section], figs, lang))
+    kept = []
+    for i, block in enumerate(_blocks(sections[section]), 1):
+        unmet = _unmet(block, figs)
+        if unmet:
+            LOG.info("text section %s, paragraph %d left out: the figures record %s", section, i, "; ".join(unmet))
+        else:
+            kept.append(_NEEDS.sub("", block, count=1))
+    return "\n\n".join(kept)
+
+
+def text(sections: dict[str, str], section: str, figs: dict[str, dict[str, Any]], lang: str) -> Markdown:
+    """One section of a report text (:func:`section_text`) with its placeholders filled from the figures record."""
+    return Markdown(figures_mod.fill(section_text(sections, section, figs), figs, lang))
 
 
 def _cell(value: Any) -> str:

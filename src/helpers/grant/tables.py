@@ -41,7 +41,8 @@ def _qualified(qualifier: str, plan: Any, unit: str, lang: str) -> str:
 
 
 def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks: list[str] | None = None) -> pd.DataFrame:
-    """Plan-vs-fact rows of ``tasks`` as display text (indicator, plan, fact, reported fact, % achieved, basis).
+    """Plan-vs-fact rows of ``tasks`` as display text (indicator, plan, fact, reported fact, % achieved, basis);
+    without a hand-made report (no reported fact at all) the reported-fact column is left out.
 
     >>> pvf = pd.DataFrame({"task": ["t"], "indicator": ["Консультации"], "indicator_kk": ["Кеңестер"], "unit": ["count"],
     ...     "plan": [500.0], "plan_qualifier": ["exact"], "fact": [752.0], "fact_reported": [752.0],
@@ -62,6 +63,8 @@ def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks:
         c["pct_achieved"]: [_num(x, 1) + "\u00a0%" if pd.notna(x) else "—" for x in d["pct_achieved"]],
         c["fact_basis"]: [labels["basis"].get(b, b) for b in d["fact_basis"]],
     })
+    if pvf["fact_reported"].isna().all():  # no hand-made report: no column of its figures
+        out = out.drop(columns=c["fact_reported"])
     return out.reset_index(drop=True)
 
 

@@ -1,6 +1,6 @@
 """Parse the numbers of the hand-made report as printed ('~ 1.274 753', '189,4', 'Не менее 80%').
 
-The transcriptions in ``data/raw/report_2021`` keep the text exactly as printed; these functions
+The transcriptions (``<raw_dir>/<grant.report_dir>``, optional) keep the text exactly as printed; these functions
 turn one printed cell into a number plus what the text says about it (a lower bound, an
 approximation, parts in brackets). Number format rules (stated, because the report mixes them):
 
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.config_files import read_yaml
+from helpers.grant import reach
+from helpers.grant.io import write_out
 
 _NUM = re.compile(r"\d+(?:[ \u00a0.,]\d+)*")
 
@@ -244,7 +246,8 @@ def reported_values(
     return dict(sorted(out.items()))
 
 
-#: the transcription files of the hand-made report (``<raw_dir>/<grant.report_dir>/<name>.csv``)
+#: the transcription files of a hand-made report (``<raw_dir>/<grant.report_dir>/<name>.csv``; no
+#: ``grant.report_dir``: no hand-made report, and the grant report is built from the registry and the data)
 FILES: tuple[str, ...] = ("indicators_reported", "social_effect", "beneficiary_stats", "budget", "info_work",
                           "narrative_figures", "events_register", "partners")
 
@@ -263,6 +266,48 @@ def label_codes(config_dir: str | Path) -> dict[str, str]:
     cats = read_yaml(config_dir / "social_categories.yaml")["categories"]
     codes = {b["ru"]: b["code"] for b in bands} | {c["ru"]: c["code"] for c in cats}
     return codes | {"Мужчин": "male", "Женщин": "female"}
+
+
+def beneficiary_stats_whole(stats: pd.DataFrame, codes: dict[str, str]) -> pd.DataFrame:
+    """§4's tables in whole people: each table's printed (fractional) cells rebuilt by largest remainder
+    so that they add up to the table's own printed total (``Количество участников…``)."""
+    stats = stats.assign(value=[parse_reported(v).value for v in stats["value_text"]],
+                         is_total=stats["column"].str.startswith("Количество участников"))
+    parts = []
+    for table, grp in stats[~stats["is_total"]].groupby("table", sort=True):
+        total = int(stats.loc[stats["is_total"] & (stats["table"] == table), "value"].iloc[0])
+        t = reach.shares_to_people(grp[["table", "column", "value_text", "value"]], "value", total)
+        parts.append(t.assign(code=[safe_code(_label_code(c, codes)) for c in t["column"]], order=range(len(t))))
+        if int(t["n_whole"].sum()) != total:
+            raise ValueError(f"beneficiary_stats, table {table}: whole people add up to {int(t['n_whole'].sum())}, not {total}")
+    return pd.concat(parts, ignore_index=True)
+
+
+def core_tables(frames: dict[str, pd.DataFrame], codes: dict[str, str]) -> dict[str, tuple[pd.DataFrame, list[str]]]:
+    """The ``core_report__*`` tables of a transcription (name → frame, sort key): the printed cells
+    parsed (:func:`parse_cells`), the events with their ids, the partners as printed, §4 in whole people."""
+    reg = frames["events_register"].assign(event_id=lambda d: event_ids(d))
+    return {
+        "core_report__indicators": (parse_cells(frames["indicators_reported"], ["plan_text", "fact_text"]), ["row_id"]),
+        "core_report__social_effect": (parse_cells(frames["social_effect"], ["plan_text", "fact_text"])
+                                       .assign(order=range(len(frames["social_effect"]))), ["order"]),
+        "core_report__budget": (parse_cells(frames["budget"], ["amount_text"]), ["line"]),
+        "core_report__events": (parse_cells(reg, ["participants"])[["event_id", "event_type", "date", "topic", "participants",
+                                                                     "participants_value", "source"]], ["event_id"]),
+        "core_report__partners": (frames["partners"][["partner_no", "name_as_printed", "role_as_printed", "source"]], ["partner_no"]),
+        "core_report__beneficiary_stats": (beneficiary_stats_whole(frames["beneficiary_stats"], codes), ["table", "order"]),
+    }
+
+
+def write_core_tables(tables: dict[str, tuple[pd.DataFrame, list[str]]], processed: Path) -> list[str]:
+    """Write :func:`core_tables` (none without a transcription) and remove the ``core_report__*`` files of
+    an earlier run that are not among them, so that no table of another report stays behind."""
+    for stale in Path(processed).glob("core_report__*.parquet"):
+        if stale.stem not in tables:
+            stale.unlink()
+    for name, (frame, key) in tables.items():
+        write_out(frame, Path(processed) / f"{name}.parquet", key)
+    return sorted(f"{name}.parquet" for name in tables)
 
 
 def values_from(frames: dict[str, pd.DataFrame], codes: dict[str, str]) -> dict[str, float]:
