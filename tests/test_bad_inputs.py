@@ -20,13 +20,15 @@ from helpers.clean import CleaningError, events, journals, rules, surveys
 from helpers.clean.accounting import write_rejected
 from helpers.clean.codebook import UnknownLabelError, raise_unknown
 from helpers.clean.masking import EMAIL_TOKEN, IIN_TOKEN, NAME_TOKEN, PHONE_TOKEN
-from helpers.clean.offices import load_offices
+from helpers.clean.offices import Office, load_offices
 from helpers.clean.read import discover
 from helpers.clean.reference import load_reference
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 REF = load_reference(paths.CONFIG)
-OFFICES = load_offices(paths.CONFIG)
+#: the offices of config/offices.yaml and a second office in Almaty (two offices in one city)
+OFFICES = load_offices(paths.CONFIG) | {"Алматы-2": Office("Алматы-2", "Второй кабинет медиации в г. Алматы", "Алматы қаласындағы екінші медиация кабинеті",
+                                                          "ALA", "Алматы", "Алматы", dt.date(2021, 4, 1))}
 SALT = "test-salt"
 PERIOD = (dt.date(2021, 4, 1), dt.date(2021, 11, 25))
 P = params.load()  # the demo run's parameters: the survey stage's margin and largest rejected share
@@ -38,14 +40,19 @@ P = params.load()  # the demo run's parameters: the survey stage's margin and la
 #: * ``("quarantine", rule or (rules), column, value[, {...}])``: rows rejected by the rule with that value;
 #:   ``"rows"``: how many; ``"csv_value"``: a value of the rejected-rows CSV (``accounting.write_rejected``);
 #:   ``"absent"``: personal data no value of that CSV holds;
+#:   ``"kept"``: how many rows the file keeps; ``"reason"``: a text every such row's reason holds;
 #: * ``("read"[, {...}])``: read as meant, rows kept (at least 10); ``"rows_kept"``, ``"rows_rejected"``,
 #:   ``"rows_duplicate"``, ``"sheet"``, ``"header_row"`` as given, ``"submitted"``: the earliest and latest
 #:   timestamp, ``"at_rows"``: the timestamp of some rows (by row number), ``"same_as"``: the corpus file
-#:   whose clean table (provenance aside) it must equal;
+#:   whose clean table (provenance aside) it must equal; ``"offices"``: consultations per office,
+#:   ``"regions"``: the regions of the consultations (consultation ids are always unique);
 #: * ``("masked", column, token, [personal data])``: every row kept, the clean table's column shows the
 #:   token and nothing of the personal data (no word of it, no run of its digits);
 #: * ``("discover", {"skipped": log line} | {"error": [texts]})``: the file in a surveys folder beside an
 #:   export, listed by :func:`helpers.clean.read.discover`.
+#:
+#: A case ending in ``/`` is a folder of files that must be read together (several journals, several
+#: participant lists): ``read`` and ``error`` then concern the folder, accounting summed over its files.
 CASES = {
     "population_ru__wrong_encoding_utf16.csv": ("error", ["population_ru__wrong_encoding_utf16.csv", "wrong encoding"]),
     "population_ru__wrong_encoding_koi8.csv": ("error", ["population_ru__wrong_encoding_koi8.csv", "wrong encoding", "koi8_r", "save it as CSV UTF-8"]),
@@ -177,40 +184,121 @@ CASES |= {
     "population_ru__notes.txt": ("discover", {"error": ["surveys/population_ru__notes.txt", "supported types: .csv, .xlsx, .xls, .ods"]}),
     "population_ru__printout.pdf": ("discover", {"error": ["surveys/population_ru__printout.pdf", "supported types: .csv, .xlsx, .xls, .ods"]}),
 }
+# --- issue 17: journals, participant lists and the register as offices send them (build_corpus.build_journals) --
+DATE, PARTIES = "Дата консультации", "Количество сторон"
+JSAME = {"same_as": "KOS_journal__control.csv", "rows_kept": 10, "rows_rejected": 0, "rows_duplicate": 0, "offices": {"KOS": 10}}
+SAME_TWICE = "the same consultation (same applicant, office and date) in two journals"
+CASES |= {
+    # the control: ten clean rows of an office's journal; the formats and layouts below must give its clean table
+    "KOS_journal__control.csv": ("read", {"rows_kept": 10, "rows_rejected": 0, "rows_duplicate": 0, "offices": {"KOS": 10}}),
+    "KOS_journal__export.xls": ("read", JSAME),
+    "KOS_journal__export.ods": ("read", JSAME),
+    "KOS_journal__two_title_rows.xlsx": ("read", JSAME | {"header_row": 3}),
+    "KOS_journal__instruction_sheet_first.xlsx": ("read", JSAME | {"sheet": "Журнал"}),
+    "KOS_journal__hidden_old_copy_first.xlsx": ("read", JSAME | {"sheet": "Журнал"}),
+    # file names: Cyrillic words and spaces after a known office id; an office config/offices.yaml does not list
+    "KOS_журнал октябрь.xlsx": ("read", JSAME),
+    "SEM_журнал 2021.xlsx": ("error", ["SEM_журнал 2021.xlsx", "no office's id starts this file name",
+                                      "Add the office of this journal to config/offices.yaml"]),
+    # totals lines are no consultations (and no bad dates)
+    "KOS_journal__totals_rows.xlsx": ("quarantine", "totals_row", "", None, {"rows": 2, "kept": 10}),
+    "KOS_journal__kk_totals_barlygy.ods": ("quarantine", "totals_row", "", None, {"rows": 1, "kept": 10}),
+    # party counts: whole numbers 1–50, full-width digits read as digits
+    "KOS_journal__parties_2_5.xlsx": ("quarantine", "not_a_number", PARTIES, "2.5", {"rows": 1, "reason": "not a whole number"}),
+    "KOS_journal__parties_nan.csv": ("quarantine", "not_a_number", PARTIES, "NaN", {"rows": 1}),
+    "KOS_journal__parties_inf.csv": ("quarantine", "not_a_number", PARTIES, "inf", {"rows": 1}),
+    "KOS_journal__parties_1e9.csv": ("quarantine", "out_of_range", PARTIES, "1e9", {"rows": 1, "reason": "above the maximum 50"}),
+    "KOS_journal__parties_fullwidth_digits.csv": ("read", JSAME),
+    # dates: month first in an English-locale export (a day above 12 tells), both orders in one file, serial numbers
+    "KOS_journal__dates_en_us.csv": ("read", JSAME),
+    "KOS_journal__mixed_date_orders.csv": ("error", ["KOS_journal__mixed_date_orders.csv", f"column «{DATE}»", "both orders",
+                                                     "row 3 reads 20.04.2021 (day first)", "row 8 reads 6/23/2021 (month first)"]),
+    "KOS_journal__excel_serial_dates.xlsx": ("read", JSAME),
+    # every row lost stops the run with the file's top three reasons
+    "KOS_journal__all_rows_rejected.csv": ("error", ["KOS_journal__all_rows_rejected.csv", "10 of 10 rows rejected", "cleaning.max_rejected_share",
+                                                     "the date is missing or in no known format (8 rows)",
+                                                     "the date is outside the project period (2021-04-01 – 2021-11-25) (1 rows)",
+                                                     "not a whole number (1 rows)"]),
+    # several journals of one office; the same consultation in two of them; two offices in one city
+    "journals__monthly/": ("read", JSAME),
+    "journals__same_consultation_twice/": ("error", [
+        SAME_TWICE, "KOS, 29.04.2021: journals__same_consultation_twice/KOS_журнал апрель.xlsx row 6, "
+                    "journals__same_consultation_twice/KOS_журнал май-октябрь.xlsx row 2"], {"absent": ["Ермекова Айгерим"]}),
+    "journals__two_offices_one_city/": ("read", {"rows_kept": 11, "rows_rejected": 0, "rows_duplicate": 0,
+                                                 "offices": {"ALA": 5, "Алматы-2": 6}, "regions": {"ALA"}}),
+    # participant lists: a person listed twice (capitals, another phone format); two lists of one event
+    "participants_duplicate_person/RT-02.csv": ("quarantine", "duplicate_participant", "", None,
+                                                {"rows": 1, "reason": "same person as row 3", "absent": ["Нургалиев Арман", "+7 777 493 32 33"]}),
+    "participants__two_lists_one_event/": ("error", ["two participant lists of one event: RT-02: participants__two_lists_one_event/RT-02.csv, "
+                                                     "participants__two_lists_one_event/rt-02.xlsx"]),
+    # the event register: a row pasted again (the fixture's 18 events in rows 2–19, the copy of row 3 in row 20); a totals line
+    "events_register__pasted_row.csv": ("error", ["the event register lists an event twice: RT-02: events_register__pasted_row.csv row 3, "
+                                                  "events_register__pasted_row.csv row 20"]),
+    "events_register__totals_row.csv": ("quarantine", "totals_row", "", None, {"rows": 1, "kept": 18}),
+}
 #: cases where the code does not (yet) do what issue 17 asks: the expectation stands, the test must fail
 XFAIL = {
     "population_ru__hidden_rows.xls": "hidden rows of an .xls are not detected (helpers.clean.read: a log line only): both are kept",
 }
 
 
+def _namespace(results: list, **more) -> SimpleNamespace:
+    """What the checks read of one or more cleaned files: kept rows, rejected rows, summed accounting."""
+    outcomes = [r.outcome for r in results]
+    acc = {k: sum(o.accounting[k] for o in outcomes) for k in ("rows_in", "rows_kept", "rows_rejected", "rows_duplicate")}
+    return SimpleNamespace(unknown=[u for r in results for u in r.unknown], rejected=pl.concat([o.rejected for o in outcomes]).to_pandas(),
+                           accounting=acc, clean=pl.concat([r.clean for r in results], how="vertical_relaxed"), outcomes=outcomes, **more)
+
+
+def clean_folder(rel: str) -> SimpleNamespace:
+    """Clean a folder case as the stage cleans its folder: several participant lists (their events from
+    their names), or several journals (:func:`helpers.clean.journals.clean_journals`)."""
+    files = sorted((BAD / rel).iterdir())
+    if rel.startswith("participants__"):
+        ids = events.events_of_lists(files, BAD, ["RT-02"])
+        names = [f.relative_to(BAD).as_posix() for f in files]
+        results = [events.clean_participants(events.read_participants(f, n, REF), REF, n, SALT, e) for f, n, e in zip(files, names, ids)]
+    else:
+        results = [r for _, r in journals.clean_journals(files, BAD, REF, SALT, PERIOD, OFFICES)]
+    return _namespace(results)
+
+
 def clean_one(rel: str):
-    """Clean one corpus file with the cleaner its name implies (read as its stage reads it); raise on
-    unknown labels like the stage does."""
+    """Clean one corpus file (or folder) with the cleaner its name implies (read as its stage reads it,
+    with the stage's checks); raise on unknown labels like the stage does."""
     path = BAD / rel
     name = Path(rel).name
-    if "/" in rel:
-        res = events.clean_participants(events.read_participants(path, rel, REF), REF, rel, SALT, events.event_of(path, ["RT-02"]))
-        res = SimpleNamespace(unknown=res.unknown, rejected=res.outcome.rejected.to_pandas(), accounting=res.outcome.accounting)
+    if rel.endswith("/"):
+        res = clean_folder(rel)
+    elif name.startswith("events_register"):
+        reg = events.clean_register(events.read_register(path, rel), REF, rel, SALT)
+        events.check_register(reg.clean)
+        res = _namespace([reg])
+    elif rel.startswith("participants_"):
+        res = _namespace([events.clean_participants(events.read_participants(path, rel, REF), REF, rel, SALT, events.event_of(path, ["RT-02"]))])
     elif name.split("__")[0].endswith(("_ru", "_kk")):
         survey, lang = name.split("__")[0].rsplit("_", 1)
         cb = REF.codebooks[survey]
         raw = surveys.read_export(path, rel, cb)
         res = surveys.clean_export(raw, cb, REF, rel, lang, SALT, (*PERIOD, P["cleaning.fieldwork_margin_days"]))
-        rules.check_share(res.outcome, P["cleaning.max_rejected_share"])  # as the stage does
-        res = SimpleNamespace(unknown=res.unknown, rejected=res.outcome.rejected.to_pandas(), accounting=res.outcome.accounting,
-                              clean=res.clean, sheet=raw.sheet, header_row=raw.header_row)
+        res = _namespace([res], sheet=raw.sheet, header_row=raw.header_row)
     else:
-        res = journals.clean_journal(journals.read_journal(path, rel, REF), REF, rel, SALT, PERIOD, OFFICES)
-        res = SimpleNamespace(unknown=res.unknown, rejected=res.outcome.rejected.to_pandas(), accounting=res.outcome.accounting)
+        raw = journals.read_journal(path, rel, REF)
+        res = _namespace([journals.clean_journal(raw, REF, rel, SALT, PERIOD, OFFICES)], sheet=raw.sheet, header_row=raw.header_row)
+    for outcome in res.outcomes:
+        rules.check_share(outcome, P["cleaning.max_rejected_share"])  # as the stages do
     raise_unknown(res.unknown)
     return res
 
 
 def test__corpus__at_least_70_cases_one_per_file():
+    folders = [c for c in CASES if c.endswith("/")]
     files = {p.relative_to(BAD).as_posix() for p in BAD.rglob("*")
              if p.is_file() and p.name != "build_corpus.py" and "__pycache__" not in p.parts}
-    assert len(files) >= 70
-    assert files == set(CASES), "every corpus file needs a case (and every case a file)"
+    cases = {next((f for f in folders if rel.startswith(f)), rel) for rel in files}
+    assert len(cases) >= 70
+    assert cases == set(CASES), "every corpus file needs a case (and every case a file)"
+    assert all(len([f for f in files if f.startswith(folder)]) >= 2 for folder in folders), "a folder case holds several files"
     assert set(XFAIL) <= set(CASES)
 
 
@@ -225,8 +313,8 @@ def _leaks(personal: str, text: str) -> list[str]:
 
 
 def _content(clean: pl.DataFrame) -> pl.DataFrame:
-    """A clean survey table without what says where a row came from."""
-    return clean.drop("source_file", "source_row", "response_id", "respondent_id")
+    """A clean survey or journal table without what says where a row came from."""
+    return clean.drop("source_file", "source_row", "response_id", "respondent_id", "consultation_id", strict=False)
 
 
 def _check_read(res, want: dict) -> None:
@@ -235,7 +323,13 @@ def _check_read(res, want: dict) -> None:
     for key in ("rows_kept", "rows_rejected", "rows_duplicate"):
         assert acc[key] == want.get(key, acc[key]), (key, acc, res.rejected)
     for key in ("sheet", "header_row"):
-        assert getattr(res, key) == want.get(key, getattr(res, key)), key
+        assert key not in want or getattr(res, key) == want[key], key
+    if "offices" in want:
+        assert dict(res.clean["office"].value_counts().iter_rows()) == want["offices"]
+    if "regions" in want:
+        assert set(res.clean["region"].to_list()) == want["regions"]
+    if "consultation_id" in res.clean.columns:
+        assert res.clean["consultation_id"].is_unique().all()
     if "submitted" in want:
         at = res.clean["submitted_at"]
         assert (str(at.min()), str(at.max())) == want["submitted"]
@@ -257,6 +351,10 @@ def _check_quarantine(res, rel: str, rule: str | tuple[str, ...], column: str, v
     assert hit["reason"].str.len().gt(0).all() and hit["source_row"].ge(2).all()
     if "rows" in want:
         assert len(hit) == want["rows"], rej
+    if "kept" in want:
+        assert res.accounting["rows_kept"] == want["kept"], res.accounting
+    if "reason" in want:
+        assert hit["reason"].str.contains(want["reason"], regex=False).all(), hit["reason"].tolist()
     if "csv_value" in want or "absent" in want:
         with write_rejected(tmp_path, rel, rej).open(encoding="utf-8", newline="") as f:
             written = [row["value"] for row in csv.DictReader(f)]
@@ -304,7 +402,7 @@ def test__bad_input(rel, tmp_path):
         msg = str(info.value)
         for part in expect[0]:
             assert part in msg, f"{part!r} not in: {msg}"
-        shown = re.findall(r"value '(.*)' \| \d+ row", msg)  # the unknown labels as the message shows them
+        shown = re.findall(r"value '(.*)' \| \d+ row", msg) if kind == "unknown" else [msg]  # the unknown labels as shown
         for personal in (expect[1] if len(expect) > 1 else {}).get("absent", []):
             assert shown and not [v for v in shown if _leaks(personal, v)], msg
         return

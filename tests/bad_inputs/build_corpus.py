@@ -5,7 +5,9 @@ says what the cleaning must do with it. The first cases (and the journal and par
 from the small fixture set (``tests/fixtures/raw``); the survey and reader cases of issue 17 from the
 demo exports (``data/raw/surveys``): a seeded sample of rows that break no rule, then written as a
 spreadsheet program, an office or a respondent would (openpyxl, xlwt, a hand-written ODS, csv in
-other encodings and layouts). Every run gives byte-identical files (fixed document properties and
+other encodings and layouts); the journal, participant-list and register cases of issue 17
+(:func:`build_journals`) from the fixture's KOS journal, RT-02 list and event register the same way,
+a folder where several files must be read together. Every run gives byte-identical files (fixed document properties and
 zip timestamps; no clock, no unseeded randomness).
 """
 
@@ -383,6 +385,142 @@ def build_surveys(out: Path) -> None:
     (out / "population_ru__printout.pdf").write_bytes(_pdf(["Google Forms: responses", "population_ru, 26.11.2021"]))
 
 
+# --- the journal, participant-list and register cases (issue 17) ------------------------------------
+
+J_NO, J_DATE, J_NAME, J_REGION, J_PARTIES, J_AGE = "№ п/п", "Дата консультации", "ФИО", "Область", "Количество сторон", "Возраст"
+#: the Kazakh template's headers (config/journal_headers.yaml), column by column
+J_KK = {J_NO: "Р/с", J_DATE: "Кеңес берілген күн", J_NAME: "Өтініш берушінің аты-жөні", "Контактный телефон": "Байланыс телефоны",
+        J_REGION: "Облыс", "Форма": "Кеңес беру нысаны", "Категория спора": "Дау санаты", J_PARTIES: "Тараптар саны",
+        "ФИО медиатора": "Медиатордың аты-жөні", "Итог консультации": "Нәтижесі", "Оценка заявителя": "Бағалау", "Пол": "Жынысы",
+        J_AGE: "Жасы", "Соц. категория": "Әлеуметтік санаты", "Примечание": "Ескерту"}
+J_SHEET = "Журнал"
+
+
+def _journal() -> pd.DataFrame:
+    """Ten rows of the fixture's KOS journal that break no rule (the line without a name left out),
+    numbered 1–10, every date written ``dd.mm.yyyy``."""
+    df = pd.read_csv(FIX / "journals" / "KOS_journal_2021.csv", dtype=str, keep_default_na=False, encoding="cp1251", sep=";")
+    df = df[df[J_NAME] != ""].head(10).reset_index(drop=True)
+    return df.assign(**{J_NO: [str(i) for i in range(1, 11)], J_DATE: [f"{d:%d.%m.%Y}" for d in _jdates(df)]})
+
+
+def _jdates(df: pd.DataFrame) -> list[dt.datetime]:
+    return [dt.datetime.strptime(v, "%d.%m.%Y" if len(v) == 10 else "%d.%m.%y") for v in df[J_DATE]]
+
+
+def _jrows(df: pd.DataFrame, date: Callable[[dt.datetime], object] = lambda d: d) -> list[list]:
+    """Header and rows as a spreadsheet holds a journal: dates as ``date`` gives them (date cells by
+    default), the row number, parties and age as numbers."""
+    at = _jdates(df)
+    numbers = (J_NO, J_PARTIES, J_AGE)
+    body = [[date(at[i]) if c == J_DATE else int(v) if c in numbers and v.isdigit() else (v or None) for c, v in row.items()]
+            for i, row in df.iterrows()]
+    return [list(df.columns), *body]
+
+
+def _totals(header: list, first: str, column: str, rows: list[list]) -> list:
+    """A totals line: ``first`` in ``column``, the parties summed under their header."""
+    line = [None] * len(header)
+    line[header.index(column)] = first
+    k = header.index(J_PARTIES) if J_PARTIES in header else header.index(J_KK[J_PARTIES])
+    line[k] = sum(r[k] for r in rows)
+    return line
+
+
+def build_journals(out: Path) -> None:
+    """Journals, participant lists and the register as offices send them (issue 17): formats, sheets,
+    totals lines, counts, dates, file names, offices, and records that stand in two files."""
+    jour = _journal()
+    rows = _jrows(jour)
+    head, body = rows[0], rows[1:]
+
+    def csv(df: pd.DataFrame, name: str, **kw) -> None:
+        write_csv(df, out / name, **({"encoding": "cp1251", "sep": ";"} | kw))  # as the office's Excel saves it
+
+    def edited(**cells: dict[int, str]) -> pd.DataFrame:
+        cols = {"date": J_DATE, "parties": J_PARTIES, "age": J_AGE}
+        df = jour.copy()
+        for key, values in cells.items():
+            for i, v in values.items():
+                df.loc[i, cols[key]] = v
+        return df
+
+    # the control, as the fixture's office writes it; the formats below must give its clean table
+    csv(jour, "KOS_journal__control.csv")
+    _xls(out / "KOS_journal__export.xls", [(J_SHEET, rows, "visible")])
+    _ods(out / "KOS_journal__export.ods", [(J_SHEET, rows, "visible")])
+    title = [["Журнал учёта консультаций кабинета медиации г. Костанай"], ["за апрель – октябрь 2021 года"]]
+    _xlsx(out / "KOS_journal__two_title_rows.xlsx", [(J_SHEET, title + rows, "visible")])
+    instruction = [["Инструкция по ведению журнала"], ["1. Каждая консультация — одна строка."],
+                   ["2. Дату пишите в формате ДД.ММ.ГГГГ."], ["3. Итоговые строки не добавляйте."]]
+    _xlsx(out / "KOS_journal__instruction_sheet_first.xlsx", [("Инструкция", instruction, "visible"), (J_SHEET, rows, "visible")])
+    _xlsx(out / "KOS_journal__hidden_old_copy_first.xlsx", [("Журнал (старый)", rows[:6], "hidden"), (J_SHEET, rows, "visible")])
+    _xlsx(out / "KOS_журнал октябрь.xlsx", [(J_SHEET, rows, "visible")])
+    _xlsx(out / "SEM_журнал 2021.xlsx", [(J_SHEET, [head, *([*r[:4], "ВКО", *r[5:]] for r in body)], "visible")])
+
+    # totals lines: a monthly «Итого» after April and «Всего» at the end; «Барлығы» in a Kazakh template
+    april = [r for r, d in zip(body, _jdates(jour)) if d.month == 4]
+    monthly = [head, *april, _totals(head, "Итого за апрель:", J_NO, april), *body[len(april):], _totals(head, "Всего:", J_NO, body)]
+    _xlsx(out / "KOS_journal__totals_rows.xlsx", [(J_SHEET, monthly, "visible")])
+    kk_head = [J_KK[c] for c in head]
+    _ods(out / "KOS_journal__kk_totals_barlygy.ods",
+         [("Журнал", [kk_head, *body, _totals(kk_head, "Барлығы", J_KK[J_NAME], body)], "visible")])
+
+    # party counts that are no whole number of parties, and full-width digits that are
+    k = head.index(J_PARTIES)  # a number cell of 2.5 (a formula's result pasted as a value)
+    _xlsx(out / "KOS_journal__parties_2_5.xlsx", [(J_SHEET, [head, *body[:3], [*body[3][:k], 2.5, *body[3][k + 1:]], *body[4:]], "visible")])
+    for value, name in [("NaN", "nan"), ("inf", "inf"), ("1e9", "1e9")]:
+        csv(edited(parties={5: value}), f"KOS_journal__parties_{name}.csv")
+    fullwidth = str.maketrans("0123456789", "０１２３４５６７８９")
+    csv(edited(parties={i: jour.loc[i, J_PARTIES].translate(fullwidth) for i in range(0, 10, 2)},
+               age={i: jour.loc[i, J_AGE].translate(fullwidth) for i in range(1, 10, 3)}),
+        "KOS_journal__parties_fullwidth_digits.csv", encoding="utf-8", sep=";")
+
+    # dates: an English-locale export, two orders in one file, serial numbers in a column formatted "General"
+    at = _jdates(jour)
+    csv(jour.assign(**{J_DATE: [f"{d.month}/{d.day}/{d.year}" for d in at]}), "KOS_journal__dates_en_us.csv", encoding="utf-8-sig", sep=",")
+    csv(jour.assign(**{J_DATE: [f"{d:%d.%m.%Y}" if i < 5 else f"{d.month}/{d.day}/{d.year}" for i, d in enumerate(at)]}),
+        "KOS_journal__mixed_date_orders.csv")
+    _xlsx(out / "KOS_journal__excel_serial_dates.xlsx", [(J_SHEET, _jrows(jour, lambda d: int(_serial(d))), "visible")])
+
+    # every row lost: dates shown as ######## (a column too narrow, copied), one of last year, one count 2,5
+    csv(edited(date={**{i: NOT_SHOWN for i in range(8)}, 8: "15.07.2020"}, parties={9: "2,5"}), "KOS_journal__all_rows_rejected.csv")
+
+    # several journals of one office (a file per period); the same consultation in two of them; two offices in one city
+    may = len(april)
+    folder = out / "journals__monthly"
+    folder.mkdir(exist_ok=True)
+    _xlsx(folder / "KOS_журнал апрель.xlsx", [(J_SHEET, [head, *body[:may]], "visible")])
+    _xlsx(folder / "KOS_журнал май-октябрь.xlsx", [(J_SHEET, [head, *body[may:]], "visible")])
+    folder = out / "journals__same_consultation_twice"
+    folder.mkdir(exist_ok=True)
+    _xlsx(folder / "KOS_журнал апрель.xlsx", [(J_SHEET, [head, *body[:may]], "visible")])
+    _xlsx(folder / "KOS_журнал май-октябрь.xlsx", [(J_SHEET, [head, body[may - 1], *body[may:]], "visible")])  # April's last carried over
+    folder = out / "journals__two_offices_one_city"
+    folder.mkdir(exist_ok=True)
+    almaty = jour.assign(**{J_REGION: "г. Алматы"})
+    csv(almaty.head(may), "journals__two_offices_one_city/ALA_journal_2021.csv")
+    # the second office saw one of the first office's applicants on the same day: another office, another consultation
+    _xlsx(folder / "Алматы-2 журнал.xlsx", [(J_SHEET, _jrows(almaty.iloc[may - 1:].reset_index(drop=True)), "visible")])
+
+    # participant lists: one person listed twice (name in capitals, phone written otherwise); two lists of one event
+    part = pd.read_csv(FIX / "events" / "participants" / "RT-02.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=";").head(8)
+    again = part.iloc[[1]].assign(**{"№": "9", "ФИО участника": part.loc[1, "ФИО участника"].upper().replace(" ", "  "),
+                                     "Телефон": "8" + "".join(ch for ch in part.loc[1, "Телефон"] if ch.isdigit())[1:]})
+    (out / "participants_duplicate_person").mkdir(exist_ok=True)
+    write_csv(pd.concat([part, again], ignore_index=True), out / "participants_duplicate_person" / "RT-02.csv")
+    folder = out / "participants__two_lists_one_event"
+    folder.mkdir(exist_ok=True)
+    write_csv(part, folder / "RT-02.csv")
+    _xlsx(folder / "rt-02.xlsx", [("Лист1", [list(part.columns), *part.values.tolist()], "visible")])
+
+    # the event register: a row pasted again at the end; a totals line under the events
+    reg = pd.read_csv(FIX / "report_2021" / "events_register.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    write_csv(pd.concat([reg, reg.iloc[[1]]], ignore_index=True), out / "events_register__pasted_row.csv")
+    total = pd.DataFrame([{**dict.fromkeys(reg.columns, ""), "event_type": f"Итого: {len(reg)} мероприятий"}])
+    write_csv(pd.concat([reg, total], ignore_index=True), out / "events_register__totals_row.csv")
+
+
 def main() -> None:
     pop = _csv("surveys/population_ru.csv").head(12)
     nonprof = _csv("surveys/nonprof_ru.csv").head(12)
@@ -465,6 +603,7 @@ def main() -> None:
         w(bad, "participants_age_text/RT-02.csv")
     # --- survey exports and folders as offices and respondents send them (issue 17) -------------
     build_surveys(out)
+    build_journals(out)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from helpers.clean import CleaningError
-from helpers.clean.rules import Duplicate, Rule, apply, check_share, collect
+from helpers.clean.rules import Duplicate, Rule, apply, check_repeats, check_share, collect
 
 
 def _marks(frame: pl.DataFrame) -> list[tuple]:
@@ -114,3 +114,33 @@ class TestCheckShare:
     def test__check_share__more_stops_the_run_naming_the_reasons(self):
         with pytest.raises(CleaningError, match=r"journals/a.xlsx: 3 of 4 rows rejected \(75 %.*the date is in no known format \(3 rows\)"):
             check_share(self._outcome(3, 1), 0.5)
+
+
+class TestCheckRepeats:
+    def _rows(self, rows: list[tuple]) -> pl.DataFrame:
+        return pl.DataFrame(rows, schema={"key": pl.String, "shown": pl.String, "source_file": pl.String, "source_row": pl.Int64}, orient="row")
+
+    def test__check_repeats__no_key_twice_passes(self):
+        check_repeats(self._rows([("a", "A", "x.csv", 2), ("b", "B", "x.csv", 3), (None, None, "y.csv", 2), (None, None, "y.csv", 3)]), ["key"], "twice")
+
+    def test__check_repeats__names_every_file_and_row_of_each_repeat(self):
+        f = self._rows([("b", "B", "y.csv", 4), ("a", "A", "x.csv", 2), ("b", "B", "x.csv", 7), ("c", "C", "x.csv", 3), ("a", "A", "x.csv", 9)])
+        with pytest.raises(CleaningError) as info:
+            check_repeats(f, ["key"], "recorded twice")
+        assert str(info.value) == "recorded twice: a: x.csv row 2, x.csv row 9; b: x.csv row 7, y.csv row 4"
+
+    def test__check_repeats__a_whole_file_is_named_without_a_row(self):
+        with pytest.raises(CleaningError, match=r"^two lists: a: RT-02\.csv, rt-02\.xlsx$"):
+            check_repeats(self._rows([("a", "A", "rt-02.xlsx", 1), ("a", "A", "RT-02.csv", 1)]), ["key"], "two lists")
+
+    def test__check_repeats__label_shows_a_group_instead_of_its_key(self):
+        with pytest.raises(CleaningError) as info:
+            check_repeats(self._rows([("p-secret", "KOS, 29.04.2021", "a.xlsx", 6), ("p-secret", "KOS, 29.04.2021", "b.xlsx", 2)]),
+                          ["key"], "the same", label=pl.col("shown"))
+        assert "p-secret" not in str(info.value) and "KOS, 29.04.2021: a.xlsx row 6, b.xlsx row 2" in str(info.value)
+
+    def test__check_repeats__across_files_leaves_repeats_inside_one_file(self):
+        inside = self._rows([("a", "A", "x.csv", 2), ("a", "A", "x.csv", 5)])
+        check_repeats(inside, ["key"], "twice", across_files=True)
+        with pytest.raises(CleaningError, match=r"twice: a: x\.csv row 2, x\.csv row 5, y\.csv row 3$"):
+            check_repeats(pl.concat([inside, self._rows([("a", "A", "y.csv", 3)])]), ["key"], "twice", across_files=True)

@@ -119,3 +119,36 @@ def test__stage_11__two_lists_of_one_event_or_a_register_row_twice_name_both(tmp
     with pytest.raises(CleaningError, match=r"the event register lists an event twice: \S+: report_2021/events_register.csv row 2, "
                                             rf"report_2021/events_register.csv row {len(text) + 1}"):
         stage.clean_journals_events(raw, tmp_path / "out", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
+
+
+def test__stage_11__an_office_may_send_several_journals_but_a_consultation_stands_in_one(tmp_path):
+    """The KOS journal split in two files (April, May–November) gives the same consultations; the
+    same consultation in both stops the run naming both files and rows, before anything is written."""
+    import shutil
+
+    import pytest
+
+    from helpers.clean import CleaningError
+
+    stage.clean_journals_events(FIX, tmp_path / "whole", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
+    whole = pd.read_parquet(tmp_path / "whole" / "core_journal__consultations.parquet")
+    raw = tmp_path / "raw"
+    shutil.copytree(FIX, raw)
+    kos = raw / "journals" / "KOS_journal_2021.csv"
+    lines = kos.read_bytes().decode("cp1251").splitlines()
+    kos.unlink()
+    april, later = raw / "journals" / "KOS_журнал апрель.csv", raw / "journals" / "KOS_журнал май-ноябрь.csv"
+    april.write_bytes(("\r\n".join(lines[:6]) + "\r\n").encode("cp1251"))  # rows 1–5: 02.04 … 29.04
+    later.write_bytes(("\r\n".join([lines[0], *lines[6:]]) + "\r\n").encode("cp1251"))
+    stage.clean_journals_events(raw, tmp_path / "split", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
+    split = pd.read_parquet(tmp_path / "split" / "core_journal__consultations.parquet")
+    key = ["office", "date", "applicant_id", "sphere", "n_parties"]
+    pd.testing.assert_frame_equal(split[key].sort_values(key, ignore_index=True), whole[key].sort_values(key, ignore_index=True))
+    assert split["consultation_id"].is_unique and split.loc[split["office"] == "KOS", "consultation_id"].str.match(r"^KOS-[12]\.\d+$").all()
+
+    later.write_bytes(("\r\n".join([lines[0], *lines[5:]]) + "\r\n").encode("cp1251"))  # 29.04 carried over into the May file
+    out = tmp_path / "out"
+    with pytest.raises(CleaningError, match=r"in two journals — keep it in one: KOS, 29\.04\.2021: journals/KOS_журнал апрель\.csv row 6, "
+                                            r"journals/KOS_журнал май-ноябрь\.csv row 2$"):
+        stage.clean_journals_events(raw, out, paths.CONFIG, "s", PERIOD, inputs=INPUTS)
+    assert not out.exists() or not any(out.rglob("*"))

@@ -5,7 +5,9 @@ Transformations include: event type → code and id (``RT-01``…, ``TR-13``…)
 wrote them (``27.05. 2021г.``, ``10.09.21``), participant numbers from text (``25 человек``),
 several regions in one cell → ';'-joined codes (``ALL`` = all Kazakhstan), trainers → pseudonyms;
 participant lists (one file per event, ``<event_id>.<csv|xlsx|xls|ods>``): header variants, values
-→ codes, ages as whole numbers in range, and the rules of :data:`RULES`.
+→ codes, ages as whole numbers in range, and the rules of :data:`RULES`. An event listed twice in
+the register (:func:`check_register`) or two lists of one event (:func:`events_of_lists`) stop the
+run naming both rows or files.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from helpers.clean.masking import mask
 from helpers.clean.pii import pseudonymise
 from helpers.clean.reference import Reference
 from helpers.clean.surveys import age_band
-from helpers.clean.text import clean_text, whole_number
+from helpers.clean.text import clean_text, is_totals_row, whole_number
 
 RULES: dict[str, str] = {
     "hidden_row": "the row is hidden in the workbook",
@@ -65,11 +67,13 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
     frame = frame.with_columns(pl.lit(etype).alias("_type"), number.value.alias("_no"), dates.parse(pl.col("date"), order).alias("_date"))
     marked = rules.apply(frame, [
         rules.Rule("hidden_row", RULES["hidden_row"], pl.col("hidden")),
+        rules.Rule("totals_row", RULES["totals_row"], is_totals_row(REGISTER_COLUMNS)),
         rules.Rule("not_a_number", "the event number is not a number", pl.col("_no").is_null(), column="event_no", value=pl.col("event_no")),
         rules.Rule("bad_date", RULES["bad_date"], pl.col("_date").is_null(), column="date", value=pl.col("date")),
     ])
     outcome = rules.collect(marked, source_file, mask=mask)
     kept = outcome.kept
+    still = marked["_rule"].is_null()  # a rejected row's type is no label to learn (a totals line's «Итого: 18»)
     prefix = pl.col("_type").replace_strict({"round_table": "RT", "training": "TR"}, default=None)
     topic = pl.col("topic").str.strip_chars("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "")
     clean = kept.with_columns(
@@ -80,8 +84,25 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
         pl.col("participants").str.extract(r"(\d+)").cast(pl.Int64).alias("participants_reported"),
         pl.lit(source_file).alias("source_file"),
     ).select("event_id", "event_type", "date", "topic", "regions", "trainer_ids", "participants_reported", "source_file", "source_row")
-    unknown = answers.unknown_labels(frame["event_type"].filter(unknown_type), source_file, "event_type", mask)
+    unknown = answers.unknown_labels(frame["event_type"].filter(unknown_type & still), source_file, "event_type", mask)
     return handtyped.FileResult(clean, outcome, unknown, log=[order.reason])
+
+
+def check_register(clean: pl.DataFrame) -> None:
+    """Stop when the clean register (:func:`clean_register`) lists an event twice (a row pasted
+    again, a number typed twice), naming both rows."""
+    rules.check_repeats(clean, ["event_id"], "the event register lists an event twice")
+
+
+def events_of_lists(files: Sequence[Path], root: Path, known: Sequence[str]) -> list[str]:
+    """The event of each participant list (:func:`event_of`, ``files`` under ``root``); two lists of
+    one event (``RT-02.csv`` and ``rt-02.xlsx``) stop the run naming both files."""
+    ids = [event_of(p, known) for p in files]
+    names = [p.relative_to(root).as_posix() for p in files]
+    frame = pl.DataFrame({"event_id": ids, "source_file": names, "source_row": [1] * len(ids)},
+                         schema={"event_id": pl.String, "source_file": pl.String, "source_row": pl.Int64})
+    rules.check_repeats(frame, ["event_id"], "two participant lists of one event")
+    return ids
 
 
 def event_of(path: str | Path, known: Sequence[str]) -> str:

@@ -66,15 +66,17 @@ def prepare(raw: read.RawTable, spec: Mapping, source_file: str) -> tuple[pl.Dat
 
 
 def opening_rules(frame: pl.DataFrame, texts: Sequence[str], reasons: Mapping[str, str], name_header: str) -> list[rules.Rule]:
-    """The rules every hand-typed table starts with: hidden rows, empty lines, totals rows, test entries
-    (a name or text cell reading «тест»/«test»/«сынақ», reported on the name column as the file calls it)."""
-    content = [c for c in frame.columns if c not in ("source_row", "hidden", "row_no") and not c.startswith("_")]
+    """The rules every hand-typed table starts with: hidden rows, empty lines (a row number alone is
+    one), totals rows («Итого» in any of the first filled cells, the row-number column too), test
+    entries (a name or text cell reading «тест»/«test»/«сынақ», reported on the name column as the
+    file calls it)."""
+    cells = [c for c in frame.columns if c not in ("source_row", "hidden") and not c.startswith("_")]
+    content = [c for c in cells if c != "row_no"]
     test = pl.any_horizontal(match_key(pl.col(c)).str.contains(TEST_PATTERN) for c in texts)
     return [
         rules.Rule("hidden_row", "the row is hidden in the workbook", pl.col("hidden")),
         rules.Rule("empty_row", reasons["empty_row"], pl.all_horizontal(pl.col(c).is_null() for c in content)),
-        rules.Rule("totals_row", "a totals or subtotal line (Итого, Всего, Барлығы …), not a record",
-                   is_totals_row(["source_row", *content])),
+        rules.Rule("totals_row", "a totals or subtotal line (Итого, Всего, Барлығы …), not a record", is_totals_row(cells)),
         rules.Rule("test_submission", reasons["test_submission"], test, column=name_header, value=pl.col("name")),
     ]
 

@@ -5,13 +5,15 @@ Transformations include: header variants → canonical names (``config/journal_h
 office from the file name (``config/offices.yaml``), the dates' day/month order decided from the
 file's own values, values (form, sphere, outcome, rating, sex, social category) → codes, region
 typos fixed, counts as whole numbers in range, the rules of :data:`RULES`, applicant and mediator
-names and phones → salted pseudonyms.
+names and phones → salted pseudonyms. An office may send several journals (one per month, per
+half-year); the same consultation in two of them stops the run (:func:`check_across`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -34,6 +36,8 @@ RULES: dict[str, str] = {
     "out_of_range": "number of parties outside 1–50 or age outside 13–100",
     "duplicate_consultation": "the same consultation entered twice (same office, date, applicant and sphere): the first entry is kept",
 }
+#: what makes two rows of different journals the same consultation (the applicant is its pseudonym)
+SAME_CONSULTATION = ["applicant_id", "office", "date"]
 MAPPED = ["form", "sphere", "outcome", "rating", "sex", "social_category"]
 COLUMNS = ["consultation_id", "office", "source_file", "source_row", "date", "month", "region", "form", "sphere", "n_parties",
            "mediator_id", "applicant_id", "outcome", "rating", "sex", "age", "age_band", "social_category", "vulnerable"]
@@ -45,8 +49,10 @@ def read_journal(path: Path, name: str, ref: Reference) -> read.RawTable:
 
 
 def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: str, period: tuple[dt.date, dt.date],
-                  office_list: Mapping[str, offices.Office]) -> handtyped.FileResult:
-    """Clean one office journal (read by :func:`read_journal`)."""
+                  office_list: Mapping[str, offices.Office], part: int | None = None) -> handtyped.FileResult:
+    """Clean one office journal (read by :func:`read_journal`). ``part``: the file's number among
+    its office's journals when the office sent several (consultation ids ``<office>-<part>.<row>``, so
+    they stay unique and never look like another office's ``<office>-<row>``)."""
     office = offices.office_of(source_file, office_list).id
     frame, header_of = handtyped.prepare(raw, ref.headers["journal"], source_file)
     order = dates.decide_order(frame["date"], source_rows=frame["source_row"], name=source_file, column=header_of["date"])
@@ -76,18 +82,56 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
     still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
     pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()] + [(header_of["region"], region_unknown, frame["region"])]
     unknown = handtyped.unknown_labels(pairs, still, source_file, lambda t: mask(t, names))
-    return handtyped.FileResult(_table(outcome.kept, office, source_file, salt, ref), outcome, unknown, fixes,
+    return handtyped.FileResult(_table(outcome.kept, office, part, source_file, salt, ref), outcome, unknown, fixes,
                                 [order.reason, *(f"{source_file}: {line}" for line in raw.log)])
+
+
+def clean_journals(files: Sequence[Path], root: Path, ref: Reference, salt: str, period: tuple[dt.date, dt.date],
+                   office_list: Mapping[str, offices.Office]) -> list[tuple[str, handtyped.FileResult]]:
+    """Every journal of a folder (``files`` under ``root``, named relative to it), each cleaned by
+    :func:`clean_journal`; an office's several files are its parts in name order. Then
+    :func:`check_across`: the same consultation in two journals stops the run before anything is written.
+    """
+    names = [p.relative_to(root).as_posix() for p in files]
+    office_ids = [offices.office_of(name, office_list).id for name in names]
+    sent, seen = Counter(office_ids), Counter()
+    out = []
+    for path, name, office in zip(files, names, office_ids):
+        seen[office] += 1
+        part = seen[office] if sent[office] > 1 else None
+        out.append((name, clean_journal(read_journal(path, name, ref), ref, name, salt, period, office_list, part)))
+    check_across([res.clean for _, res in out])
+    return out
+
+
+def check_across(tables: Sequence[pl.DataFrame]) -> None:
+    """Stop when the same consultation (same applicant, office and date: :data:`SAME_CONSULTATION`)
+    stands in two journal files, naming both files and rows; the message shows the office and the
+    date, never the applicant. Rows repeated inside one file are its ``duplicate_consultation`` rule's.
+
+    >>> row = {"office": "KOS", "date": dt.datetime(2021, 4, 29), "applicant_id": "pabcdefghijkl"}
+    >>> check_across([pl.DataFrame([row | {"source_file": "journals/KOS_апрель.xlsx", "source_row": 6}]),
+    ...               pl.DataFrame([row | {"source_file": "journals/KOS_май.xlsx", "source_row": 2}])])
+    Traceback (most recent call last):
+    ...
+    helpers.clean.CleaningError: the same consultation (same applicant, office and date) in two journals — keep it in one: KOS, 29.04.2021: journals/KOS_апрель.xlsx row 6, journals/KOS_май.xlsx row 2
+    """
+    if not tables:
+        return
+    frame = pl.concat([t.select(*SAME_CONSULTATION, "source_file", "source_row") for t in tables], how="vertical_relaxed")
+    rules.check_repeats(frame, SAME_CONSULTATION, "the same consultation (same applicant, office and date) in two journals — keep it in one",
+                        label=pl.format("{}, {}", pl.col("office"), pl.col("date").dt.strftime("%d.%m.%Y")), across_files=True)
 
 
 def _ids(kept: pl.DataFrame, key: pl.Expr, salt: str) -> pl.Series:
     return pseudonymise(kept.select(key.alias("k"))["k"], salt)
 
 
-def _table(kept: pl.DataFrame, office: str, source_file: str, salt: str, ref: Reference) -> pl.DataFrame:
+def _table(kept: pl.DataFrame, office: str, part: int | None, source_file: str, salt: str, ref: Reference) -> pl.DataFrame:
     """The kept rows as the core table: ids, provenance, codes, pseudonyms, demographics."""
+    row = pl.col("source_row").cast(pl.String) if part is None else pl.format("{}.{}", pl.lit(part), pl.col("source_row"))
     return kept.with_columns(
-        pl.format("{}-{}", pl.lit(office), pl.col("source_row")).alias("consultation_id"), pl.lit(office).alias("office"),
+        pl.format("{}-{}", pl.lit(office), row).alias("consultation_id"), pl.lit(office).alias("office"),
         pl.lit(source_file).alias("source_file"), pl.col("_date").alias("date"), pl.col("_date").dt.strftime("%Y-%m").alias("month"),
         pl.col("_region").alias("region"), pl.col("_parties").alias("n_parties"),
         _ids(kept, handtyped.person_key(pl.col("mediator")), salt).alias("mediator_id"),

@@ -3,7 +3,9 @@
 A journal belongs to the office whose id starts its file name (any Unicode id, longest first);
 several offices may share a region or a city. Figure and table ids derived from an office id go
 through :func:`safe_id`. The regions created in 2022 (``new_2022`` in ``config/regions.yaml``) are
-regions of their own only for periods that reach their ``valid_from`` (:func:`regions_for_period`).
+regions of their own only for periods that reach their ``valid_from``
+(:func:`helpers.clean.regions.regions_for_period`): :func:`load_offices` for an earlier period gives
+an office of such a region the region it was split from.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
 
 from helpers import paths
 from helpers.clean import CleaningError
+from helpers.clean.regions import in_period, region_entries, regions_for_period
 from helpers.config_files import read_yaml
+
+__all__ = ["Office", "load_offices", "office_of", "regions_for_period", "safe_id"]
 
 #: characters that may follow an office id at the start of a file name
 SEPARATORS = "_- ."
@@ -108,36 +113,15 @@ def office_of(file_name: str | PurePath, offices: Mapping[str, Office]) -> Offic
         f"with a known id: {known}")
 
 
-def region_entries(regions_cfg: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """Every region of ``config/regions.yaml``: those of 2021 (``regions``), then those of 2022 (``new_2022``)."""
-    return [*regions_cfg.get("regions", []), *regions_cfg.get("new_2022", [])]
-
-
-def regions_for_period(regions_cfg: Mapping[str, Any], start: dt.date, end: dt.date) -> list[str]:
-    """Region codes valid at some day of ``start``–``end``, in the order of ``config/regions.yaml``.
-
-    A region with ``valid_from`` is offered only when the period reaches that day (the 2022
-    oblasts: from 2022-06-08); one with ``valid_to`` only when the period starts by then. The
-    regions the 2022 oblasts were split from stay valid: people still write them.
-
-    >>> cfg = {"regions": [{"code": "VKO"}], "new_2022": [{"code": "ABA", "maps_to": "VKO", "valid_from": dt.date(2022, 6, 8)}]}
-    >>> regions_for_period(cfg, dt.date(2021, 4, 1), dt.date(2021, 11, 25))
-    ['VKO']
-    >>> regions_for_period(cfg, dt.date(2022, 1, 1), dt.date(2022, 12, 31))
-    ['VKO', 'ABA']
-    """
-    if start > end:
-        raise ValueError(f"period {start} – {end}: the start is after the end")
-    return [r["code"] for r in region_entries(regions_cfg)
-            if r.get("valid_from", dt.date.min) <= end and r.get("valid_to", dt.date.max) >= start]
-
-
-def load_offices(config_dir: str | Path) -> dict[str, Office]:
+def load_offices(config_dir: str | Path, period: tuple[dt.date, dt.date] | None = None) -> dict[str, Office]:
     """Read and check ``offices.yaml`` of ``config_dir`` (regions from ``regions.yaml`` beside it).
 
     Checks: every field present (``id``, ``ru``, ``kk``, ``region``, ``city`` with ``ru`` and ``kk``,
     ``opened``) and no other; texts non-empty; ``opened`` a date; ``region`` a code of
     ``regions.yaml`` (2021 or 2022); ids unique ignoring case, and so are their :func:`safe_id` forms.
+    With a ``period`` (start, end), each office's region is a region of that period: an office in a
+    2022 oblast (Abai, Zhetisu, Ulytau) belongs, for a period before the oblast existed, to the
+    region it was split from.
 
     Raises
     ------
@@ -152,7 +136,8 @@ def load_offices(config_dir: str | Path) -> dict[str, Office]:
     items = data.get("offices") if isinstance(data, Mapping) else None
     if not isinstance(items, list) or not items:
         raise CleaningError(f"{path}: expected a non-empty list under 'offices:'")
-    known_regions = {r["code"] for r in region_entries(read_yaml(Path(config_dir) / "regions.yaml"))}
+    regions_cfg = read_yaml(Path(config_dir) / "regions.yaml")
+    known_regions = {r["code"] for r in region_entries(regions_cfg)}
     out: dict[str, Office] = {}
     seen: dict[str, str] = {}
     for n, item in enumerate(items, start=1):
@@ -163,7 +148,10 @@ def load_offices(config_dir: str | Path) -> dict[str, Office]:
                 raise CleaningError(f"{where}: field 'id': same {what} as office {seen[k]}")
             seen[k] = office.id
         out[office.id] = office
-    return out
+    if period is None:
+        return out
+    valid = regions_for_period(regions_cfg, *period)
+    return {oid: replace(o, region=in_period(o.region, regions_cfg, valid)) for oid, o in out.items()}
 
 
 def _office(item: Any, path: str, n: int, known_regions: set[str]) -> Office:
@@ -172,9 +160,21 @@ def _office(item: Any, path: str, n: int, known_regions: set[str]) -> Office:
         raise CleaningError(f"{path}: office #{n}: expected a mapping with {', '.join(FIELDS)}, got {item!r}")
     named = isinstance(item.get("id"), str) and item["id"].strip()
     where = f"{path}: office {item['id']}" if named else f"{path}: office #{n}"
-    for f in FIELDS:
-        if f not in item:
-            raise CleaningError(f"{where}: field {f!r} is missing")
+    _check_fields(item, where)
+    oid, city = item["id"], item["city"]
+    if oid != oid.strip() or "/" in oid or "\\" in oid or not safe_id(oid):
+        raise CleaningError(f"{where}: field 'id': {oid!r} must start a file name (letters or digits, no '/', no outer spaces)")
+    if item["region"] not in known_regions:
+        raise CleaningError(f"{where}: field 'region': {item['region']!r} is not a code of regions.yaml ({', '.join(sorted(known_regions))})")
+    return Office(oid, item["ru"].strip(), item["kk"].strip(), item["region"], city["ru"].strip(), city["kk"].strip(),
+                  _opened(item["opened"], where))
+
+
+def _check_fields(item: Mapping, where: str) -> None:
+    """Every field of :data:`FIELDS` present and no other; ``city`` a mapping; the texts non-empty."""
+    missing = [f for f in FIELDS if f not in item]
+    if missing:
+        raise CleaningError(f"{where}: field {missing[0]!r} is missing")
     extra = sorted(set(item) - set(FIELDS), key=str)
     if extra:
         raise CleaningError(f"{where}: unknown field {extra[0]!r} (fields: {', '.join(FIELDS)})")
@@ -182,20 +182,19 @@ def _office(item: Any, path: str, n: int, known_regions: set[str]) -> Office:
     if not isinstance(city, Mapping):
         raise CleaningError(f"{where}: field 'city': expected {{ru: …, kk: …}}, got {city!r}")
     texts = {f: item[f] for f in ("id", "ru", "kk", "region")} | {f"city.{k}": city.get(k) for k in ("ru", "kk")}
-    for f, v in texts.items():
-        if not isinstance(v, str) or not v.strip():
-            raise CleaningError(f"{where}: field {f!r}: expected a text, got {v!r} (quote it in YAML)")
-    oid = item["id"]
-    if oid != oid.strip() or "/" in oid or "\\" in oid or not safe_id(oid):
-        raise CleaningError(f"{where}: field 'id': {oid!r} must start a file name (letters or digits, no '/', no outer spaces)")
-    if item["region"] not in known_regions:
-        raise CleaningError(f"{where}: field 'region': {item['region']!r} is not a code of regions.yaml ({', '.join(sorted(known_regions))})")
-    opened = item["opened"]
-    if isinstance(opened, str):
+    bad = [(f, v) for f, v in texts.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise CleaningError(f"{where}: field {bad[0][0]!r}: expected a text, got {bad[0][1]!r} (quote it in YAML)")
+
+
+def _opened(value: Any, where: str) -> dt.date:
+    """The ``opened`` field: a YAML date or a quoted ``YYYY-MM-DD``."""
+    opened = value
+    if isinstance(value, str):
         try:
-            opened = dt.date.fromisoformat(opened)
+            opened = dt.date.fromisoformat(value)
         except ValueError:
             pass
     if not isinstance(opened, dt.date) or isinstance(opened, dt.datetime):
-        raise CleaningError(f"{where}: field 'opened': expected a date YYYY-MM-DD, got {item['opened']!r}")
-    return Office(oid, item["ru"].strip(), item["kk"].strip(), item["region"], city["ru"].strip(), city["kk"].strip(), opened)
+        raise CleaningError(f"{where}: field 'opened': expected a date YYYY-MM-DD, got {value!r}")
+    return opened

@@ -1,15 +1,16 @@
-"""Reference lists of ``config/`` loaded once per stage: regions, age bands, social categories,
-journal headers and values, codebooks."""
+"""Reference lists of ``config/`` loaded once per stage: regions (those of the run's period), age
+bands, social categories, journal headers and values, codebooks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.clean.codebook import load_codebooks
-from helpers.clean.regions import load_regions, lookup
+from helpers.clean.regions import load_regions, lookup, region_entries, regions_for_period
 from helpers.config_files import read_yaml
 
 
@@ -19,19 +20,20 @@ def _yaml(path: Path) -> dict:
 
 @dataclass(frozen=True)
 class Reference:
-    """Everything the cleaning functions look labels up in."""
+    """Everything the cleaning functions look labels up in.
+
+    ``region_codes`` are the regions of the period the reference was loaded for (the 2022 oblasts
+    only from their ``valid_from``); ``region_lookup`` maps every spelling to one of them.
+    """
 
     regions: dict
     region_lookup: dict[str, str]
+    region_codes: list[str]
     age_bands: dict
     social: dict
     headers: dict
     values: dict
     codebooks: dict[str, dict]
-
-    @property
-    def region_codes(self) -> list[str]:
-        return [r["code"] for r in self.regions["regions"]]
 
     @property
     def band_codes(self) -> list[str]:
@@ -46,17 +48,20 @@ class Reference:
         return [c["code"] for c in self.social["categories"] if c["vulnerable"]]
 
     def region_labels(self, lang: str) -> pd.Series:
-        """Region code → name in ``lang``."""
-        return pd.Series({r["code"]: r[lang] for r in self.regions["regions"]})
+        """Region code → name in ``lang`` (the regions of the period)."""
+        return pd.Series({r["code"]: r[lang] for r in region_entries(self.regions) if r["code"] in self.region_codes})
 
 
-def load_reference(config_dir: str | Path) -> Reference:
-    """Read the reference lists of ``config_dir``."""
+def load_reference(config_dir: str | Path, period: tuple[dt.date, dt.date] | None = None) -> Reference:
+    """Read the reference lists of ``config_dir`` for the regions of ``period`` (start, end);
+    without a period, the regions of 2021 (the 2022 oblasts stand for the regions they were split from)."""
     c = Path(config_dir)
     regions = load_regions(c)
+    codes = regions_for_period(regions, *period) if period else [r["code"] for r in regions["regions"]]
     return Reference(
         regions=regions,
-        region_lookup=lookup(regions),
+        region_lookup=lookup(regions, own=codes),
+        region_codes=codes,
         age_bands=_yaml(c / "age_bands.yaml"),
         social=_yaml(c / "social_categories.yaml"),
         headers=_yaml(c / "journal_headers.yaml"),

@@ -1,6 +1,8 @@
-"""Regions as people write them → region codes of ``config/regions.yaml``.
+"""Regions as people write them → region codes of ``config/regions.yaml``, for the regions of a period.
 
-Every spelling (name in ru/kk/en, abbreviation, alias, «обл.», «г.»/«қаласы») is keyed the same
+The oblasts created in 2022 (``new_2022``: Abai, Zhetisu, Ulytau) are regions of their own for a
+period that reaches their ``valid_from`` (:func:`regions_for_period`); before that their spellings
+and codes stand for the region they were split from (``maps_to``). Every spelling (name in ru/kk/en, abbreviation, alias, «обл.», «г.»/«қаласы») is keyed the same
 way; a key found exactly gives its code, a typo gets the one region an unambiguous close match
 points to (and is listed, so the reviewer sees each correction). Work is done once per distinct
 text: a column of a million answers holds a few dozen spellings.
@@ -8,10 +10,12 @@ text: a column of a million answers holds a few dozen spellings.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -51,17 +55,61 @@ def keys(texts: Sequence[str | None], *, strip: bool = False) -> list[str | None
     return out
 
 
-def lookup(regions: Mapping) -> dict[str, str]:
-    """Every spelling of every region (its key) → the region's code (the 2022 oblasts → the 2021
-    region they were split from, ``maps_to``; «all Kazakhstan» → ``ALL``).
+def region_entries(regions_cfg: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every region of ``config/regions.yaml``: those of 2021 (``regions``), then those of 2022 (``new_2022``)."""
+    return [*regions_cfg.get("regions", []), *regions_cfg.get("new_2022", [])]
 
-    Full spellings must be unambiguous (else an error); spellings without «область/облысы» are
-    added only where unambiguous (so «Алматы облысы» → ALM while «Алматы» → ALA).
+
+def regions_for_period(regions_cfg: Mapping[str, Any], start: dt.date, end: dt.date) -> list[str]:
+    """Region codes valid at some day of ``start``–``end``, in the order of ``config/regions.yaml``.
+
+    A region with ``valid_from`` is offered only when the period reaches that day (the 2022
+    oblasts: from 2022-06-08); one with ``valid_to`` only when the period starts by then. The
+    regions the 2022 oblasts were split from stay valid: people still write them.
+
+    >>> cfg = {"regions": [{"code": "VKO"}], "new_2022": [{"code": "ABA", "maps_to": "VKO", "valid_from": dt.date(2022, 6, 8)}]}
+    >>> regions_for_period(cfg, dt.date(2021, 4, 1), dt.date(2021, 11, 25))
+    ['VKO']
+    >>> regions_for_period(cfg, dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    ['VKO', 'ABA']
+    """
+    if start > end:
+        raise ValueError(f"period {start} – {end}: the start is after the end")
+    return [r["code"] for r in region_entries(regions_cfg)
+            if r.get("valid_from", dt.date.min) <= end and r.get("valid_to", dt.date.max) >= start]
+
+
+def in_period(code: str, regions_cfg: Mapping[str, Any], valid: Collection[str]) -> str:
+    """``code`` as a region of the period whose codes are ``valid``: a 2022 oblast outside its
+    period is the region it was split from (``maps_to``); any other code is itself.
+
+    >>> cfg = {"regions": [{"code": "ALM"}], "new_2022": [{"code": "ZHE", "maps_to": "ALM"}]}
+    >>> in_period("ZHE", cfg, ["ALM"]), in_period("ZHE", cfg, ["ALM", "ZHE"]), in_period("ALM", cfg, ["ALM"])
+    ('ALM', 'ZHE', 'ALM')
+    """
+    parent = {r["code"]: r["maps_to"] for r in regions_cfg.get("new_2022", [])}
+    return code if code in valid or code not in parent else parent[code]
+
+
+def lookup(regions: Mapping, own: Collection[str] = ()) -> dict[str, str]:
+    """Every spelling of every region (its key) → the region's code; «all Kazakhstan» → ``ALL``.
+
+    A 2022 oblast whose code is in ``own`` (:func:`regions_for_period` of a period from 2022-06-08)
+    is a region of its own (its code is a spelling too); otherwise its spellings give the 2021
+    region it was split from (``maps_to``). Full spellings must be unambiguous (else an error);
+    spellings without «область/облысы» are added only where unambiguous (so «Алматы облысы» → ALM
+    while «Алматы» → ALA).
+
+    >>> cfg = {"regions": [{"code": "VKO", "ru": "Восточно-Казахстанская область", "kk": "Шығыс Қазақстан облысы", "en": "East"}],
+    ...        "new_2022": [{"code": "ABA", "ru": "Абайская область", "kk": "Абай облысы", "en": "Abai Region", "maps_to": "VKO"}]}
+    >>> lookup(cfg)["абай облысы"], lookup(cfg, own=["ABA"])["абай облысы"], lookup(cfg, own=["ABA"])["восточно-казахстанская"]
+    ('VKO', 'ABA', 'VKO')
     """
     pairs = [(label, r["code"]) for r in regions["regions"]
              for label in [r["code"], r["ru"], r["kk"], r["en"], *r.get("abbr", []), *r.get("aliases", [])]]
-    pairs += [(label, r["maps_to"]) for r in regions.get("new_2022", [])
-              for label in [r["ru"], r["kk"], r["en"], *r.get("aliases", [])]]
+    for r in regions.get("new_2022", []):
+        code = r["code"] if r["code"] in own else r["maps_to"]
+        pairs += [(label, code) for label in [*([r["code"]] if code == r["code"] else []), r["ru"], r["kk"], r["en"], *r.get("aliases", [])]]
     if regions.get("all_country"):
         pairs += [(a, regions["all_country"]["code"]) for a in regions["all_country"]["aliases"]]
     labels = [p[0] for p in pairs]

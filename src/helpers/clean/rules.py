@@ -17,7 +17,8 @@ A source declares its rules in order; a row gets the first rule it breaks::
 :func:`collect` splits the marked frame into the kept rows and the rejected-rows records, and
 gives the file's row accounting (``rows_in = rows_kept + rows_rejected + rows_duplicate``), which
 it checks. :func:`check_share` stops a run where a file loses more than a given share of its rows:
-a wholesale format problem is not data.
+a wholesale format problem is not data. :func:`check_repeats` stops a run where one record stands
+in two files (or twice in one where no rule may choose between them), naming every file and row.
 """
 
 from __future__ import annotations
@@ -197,3 +198,37 @@ def check_share(outcome: Outcome, max_share: float) -> None:
     reasons = "; ".join(f"{r} ({k} rows)" for r, k in top.iter_rows())
     raise CleaningError(f"{outcome.accounting['source_file']}: {bad} of {n} rows rejected ({100 * bad / n:.0f} %, "
                         f"more than the {100 * max_share:.0f} % allowed by cleaning.max_rejected_share): {reasons}")
+
+
+def _place(source_file: str, source_row: int) -> str:
+    """«journals/KOS.xlsx row 5»; a whole file (``source_row`` 1, its header) by its name alone."""
+    return f"{source_file} row {source_row}" if source_row > 1 else source_file
+
+
+def check_repeats(frame: pl.DataFrame, key: Sequence[str], what: str, *, label: pl.Expr | None = None,
+                  across_files: bool = False) -> None:
+    """Stop when rows of ``frame`` (with ``source_file`` and ``source_row``) share their ``key`` (no
+    part null), naming every file and row of each such group, before anything is written.
+
+    ``label`` (default: the key) is what the message shows of a group: a key that is a pseudonym
+    says nothing to the office, and personal data must not be shown. With ``across_files`` only
+    groups that span two or more files count (repeats inside one file are its own rules' business).
+
+    >>> f = pl.DataFrame({"event_id": ["RT-01", "RT-02", "RT-01"], "source_file": ["reg.csv"] * 3, "source_row": [2, 3, 9]})
+    >>> check_repeats(f, ["event_id"], "the event register lists an event twice")
+    Traceback (most recent call last):
+    ...
+    helpers.clean.CleaningError: the event register lists an event twice: RT-01: reg.csv row 2, reg.csv row 9
+    """
+    key = list(key)
+    shown = (label if label is not None else pl.concat_str(key, separator=", ")).alias("_label")
+    found = (frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+             .with_columns(shown, pl.len().over(key).alias("_n"), pl.col("source_file").n_unique().over(key).alias("_files"))
+             .filter((pl.col("_files") if across_files else pl.col("_n")) > 1)
+             .sort("_label", "source_file", "source_row"))
+    if not found.height:
+        return
+    groups = found.group_by(key, maintain_order=True).agg("_label", "source_file", "source_row")
+    where = "; ".join(f"{labels[0]}: " + ", ".join(_place(f, r) for f, r in zip(files, rows))
+                      for labels, files, rows in groups.select("_label", "source_file", "source_row").iter_rows())
+    raise CleaningError(f"{what}: {where}")

@@ -113,7 +113,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     valid are they written. Timestamps outside ``period`` ± ``margin_days`` are rejected.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    ref = load_reference(config_dir)
+    ref = load_reference(config_dir, period)
     results = []
     log: list[str] = []
     for survey, lang, path in survey_files(raw_dir, ref, fmt, log, inputs.surveys):
@@ -139,15 +139,6 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
                        [f"{name}.parquet" for name in tables], log)
 
 
-def _twice(frame: pl.DataFrame, key: str, what: str) -> None:
-    """Stop the run when a ``key`` value stands on two rows (or files), naming every file and row."""
-    repeated = frame.filter(pl.col(key).is_duplicated()).sort(key, "source_file", "source_row")
-    if repeated.height:
-        where = "; ".join(f"{k}: " + ", ".join(f"{f} row {r}" if r > 1 else f for f, r in zip(g["source_file"], g["source_row"]))
-                          for (k,), g in repeated.group_by(key, maintain_order=True))
-        raise CleaningError(f"{what}: {where}")
-
-
 def _hand_typed(folder: Path, raw_dir: Path, log: list[str]) -> list[Path]:
     files, skipped = read.discover(folder, raw_dir)
     log += skipped
@@ -159,33 +150,25 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     """Stage 11: office journals, the event register and participant lists → three ``core_*`` tables.
 
     Every file of the journal and participant-list folders is read or named; each is cleaned by its
-    rules, a file losing more than ``max_rejected_share`` of its rows stops the run, every unknown
-    label of every file is listed at once, and the tables are written only when all are valid.
+    rules; the same consultation in two journals, an event listed twice in the register or two lists
+    of one event stop the run naming both files or rows; a file losing more than ``max_rejected_share``
+    of its rows stops the run, every unknown label of every file is listed at once, and the tables
+    are written only when all are valid. Regions and offices' regions are those of ``period``.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    ref = load_reference(config_dir)
-    office_list = offices.load_offices(config_dir)
+    ref = load_reference(config_dir, period)
+    office_list = offices.load_offices(config_dir, period)
     log: list[str] = []
     jfiles = _hand_typed(raw_dir / inputs.journals, raw_dir, log)
     if not jfiles:
         raise CleaningError(f"no consultation journals in {inputs.journals}/")
-    office_ids = [offices.office_of(p.name, office_list).id for p in jfiles]
-    twice = sorted({o for o in office_ids if office_ids.count(o) > 1})
-    if twice:
-        raise CleaningError("two journal files for the same office: " + "; ".join(
-            f"{o}: " + ", ".join(_rel(p, raw_dir) for p, i in zip(jfiles, office_ids) if i == o) for o in twice))
-    results: list[tuple[str, str, handtyped.FileResult]] = []
-    for p in jfiles:
-        rel = _rel(p, raw_dir)
-        results.append((rel, "journal", journals.clean_journal(journals.read_journal(p, rel, ref), ref, rel, salt, period, office_list)))
+    results: list[tuple[str, str, handtyped.FileResult]] = [
+        (rel, "journal", r) for rel, r in journals.clean_journals(jfiles, raw_dir, ref, salt, period, office_list)]
     reg = events.clean_register(events.read_register(raw_dir / inputs.register, inputs.register), ref, inputs.register, salt)
     results.append((inputs.register, "events", reg))
-    known = reg.clean["event_id"].to_list()
-    _twice(reg.clean, "event_id", "the event register lists an event twice")
+    events.check_register(reg.clean)
     lists = _hand_typed(raw_dir / inputs.participants, raw_dir, log)
-    event_ids = [events.event_of(p, known) for p in lists]
-    _twice(pl.DataFrame({"event_id": event_ids, "source_file": [_rel(p, raw_dir) for p in lists], "source_row": [1] * len(lists)}),
-           "event_id", "two participant lists of one event")
+    event_ids = events.events_of_lists(lists, raw_dir, reg.clean["event_id"].to_list())
     for p, event_id in zip(lists, event_ids):
         rel = _rel(p, raw_dir)
         results.append((rel, "participants", events.clean_participants(events.read_participants(p, rel, ref), ref, rel, salt, event_id)))
