@@ -94,6 +94,9 @@ def test__mask__email_forms(text):
     ("Contact: Ivanov B.", "Contact: [name]"),
     ("Абай Кенжебаев помог", "[name] помог"),
     ("Приходила Вера Ивановна", "Приходила [name]"),
+    ("Қанат Торғайұлы хабарласты", "[name] хабарласты"),  # қанат, a wing: a first name before a patronymic
+    ("Звонил Канат Серикович", "Звонил [name]"),
+    ("Спасибо Ахметовичу", "Спасибо [name]"),  # a cue before a patronymic stays
 ])
 def test__mask__name_forms(text, expected):
     assert mask(text) == expected

@@ -3,7 +3,8 @@ and ``core_events__participants``, on Polars.
 
 Transformations include: event type → code and id (``RT-01``…, ``TR-13``…), dates as the typist
 wrote them (``27.05. 2021г.``, ``10.09.21``), participant numbers from text (``25 человек``),
-several regions in one cell → ';'-joined codes (``ALL`` = all Kazakhstan), trainers → pseudonyms;
+several regions in one cell → ';'-joined codes (``ALL`` = all Kazakhstan), trainers → pseudonyms, the
+topic masked (a contact typed into it: :mod:`helpers.clean.masking`);
 participant lists (one file per event, ``<event_id>.<csv|xlsx|xls|ods>``): header variants, values
 → codes, ages as whole numbers in range, and the rules of :data:`RULES`. An event listed twice in
 the register (:func:`check_register`) or two lists of one event (:func:`events_of_lists`) stop the
@@ -13,7 +14,8 @@ run naming both rows or files.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -71,20 +73,21 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
         rules.Rule("not_a_number", "the event number is not a number", pl.col("_no").is_null(), column="event_no", value=pl.col("event_no")),
         rules.Rule("bad_date", RULES["bad_date"], pl.col("_date").is_null(), column="date", value=pl.col("date")),
     ])
-    outcome = rules.collect(marked, source_file, mask=mask)
+    masker = partial(mask, names=frozenset(p for t in frame["trainer"].drop_nulls().to_list() for p in re.split(TRAINER_SPLIT, t)))
+    outcome = rules.collect(marked, source_file, mask=masker)
     kept = outcome.kept
     still = marked["_rule"].is_null()  # a rejected row's type is no label to learn (a totals line's «Итого: 18»)
     prefix = pl.col("_type").replace_strict({"round_table": "RT", "training": "TR"}, default=None)
-    topic = pl.col("topic").str.strip_chars("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "")
+    topic = _masked("topic", masker).str.strip_chars("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "")
     clean = kept.with_columns(
         pl.concat_str([prefix, pl.lit("-"), pl.col("_no").cast(pl.String).str.zfill(2)]).alias("event_id"),
         pl.col("_type").alias("event_type"), pl.col("_date").alias("date"), topic.alias("topic"),
         pl.Series("regions", [regions.extract(t, ref.region_lookup) for t in kept["regions"].to_list()], dtype=pl.String),
         _trainer_ids(kept["trainer"], salt).alias("trainer_ids"),
-        pl.col("participants").str.extract(r"(\d+)").cast(pl.Int64).alias("participants_reported"),
+        _masked("participants", masker).str.extract(r"(\d+)").cast(pl.Int64).alias("participants_reported"),  # not a phone's digits
         pl.lit(source_file).alias("source_file"),
     ).select("event_id", "event_type", "date", "topic", "regions", "trainer_ids", "participants_reported", "source_file", "source_row")
-    unknown = answers.unknown_labels(frame["event_type"].filter(unknown_type & still), source_file, "event_type", mask)
+    unknown = answers.unknown_labels(frame["event_type"].filter(unknown_type & still), source_file, "event_type", masker)
     return handtyped.FileResult(clean, outcome, unknown, log=[order.reason])
 
 
@@ -103,6 +106,11 @@ def events_of_lists(files: Sequence[Path], root: Path, known: Sequence[str]) -> 
                          schema={"event_id": pl.String, "source_file": pl.String, "source_row": pl.Int64})
     rules.check_repeats(frame, ["event_id"], "two participant lists of one event")
     return ids
+
+
+def _masked(column: str, masker: Callable[[str], str]) -> pl.Expr:
+    """A text column with personal data masked (a name or a contact typed into a register cell)."""
+    return pl.col(column).map_elements(masker, return_dtype=pl.String, skip_nulls=True)
 
 
 def event_of(path: str | Path, known: Sequence[str]) -> str:

@@ -450,9 +450,9 @@ def _decide_chunks(toks: list[_Tok], text: str, kazakh: bool) -> None:
     """Runs of adjacent capitalised words and initials: a name where the run holds enough evidence.
 
     A run with a word that is a name by itself (STRONG), or with two WEAK words («Алла Шевчук»),
-    is a name but for its ordinary words and an unknown Kazakh word opening the sentence
-    («Тренингті Асель өткізді»). Initials take the word after them («И. Голубев»), else the word
-    before («Пак З.»), even an ordinary word if it does not open the sentence.
+    is a name but for the words :func:`_in_name` leaves out. Initials take the word after them
+    («И. Голубев»), else the word before («Пак З.»), even an ordinary word if it does not open the
+    sentence.
     """
     chunk: list[_Tok] = []
     for t in [*toks, None]:
@@ -461,13 +461,24 @@ def _decide_chunks(toks: list[_Tok], text: str, kazakh: bool) -> None:
             continue
         words = [x for x in chunk if not x.initial]
         if any(x.evidence == STRONG or x.name for x in words) or sum(x.evidence == WEAK for x in words) >= 2:
-            for x in chunk:
-                x.name = x.name or x.initial or x.evidence >= WEAK or (
-                    x.evidence == UNKNOWN and not (x.opening and (kazakh or _KZ_LETTERS.search(x.word.lower())))
-                )
+            for x, after in zip(chunk, [*chunk[1:], None]):
+                x.name = x.name or _in_name(x, after, kazakh)
         else:
             _attach_initials(chunk)
         chunk = [t] if t is not None and (t.cap or t.initial) else []
+
+
+def _in_name(t: _Tok, after: _Tok | None, kazakh: bool) -> bool:
+    """Whether a word of a run that is a name is part of it: not an ordinary word, nor an unknown
+    Kazakh word opening the sentence («Тренингті Асель өткізді»); but an ordinary word right before
+    a patronymic is the first name («Қанат Торғайұлы»: қанат, a wing; «Канат Серикович») unless it
+    is a cue («Спасибо Ахметовичу»)."""
+    if t.initial or t.evidence >= WEAK:
+        return True
+    if t.evidence == UNKNOWN:
+        return not (t.opening and (kazakh or bool(_KZ_LETTERS.search(t.word.lower()))))
+    return (t.evidence == COMMON and after is not None and bool(_PATRONYMIC.search(after.key))
+            and not _stems(t.key) & _lexicon().cues_before)
 
 
 def _attach_initials(chunk: list[_Tok]) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.clean.masking import mask
 from helpers.config_files import read_yaml
 from helpers.grant import reach
 from helpers.grant.io import write_out
@@ -253,10 +254,14 @@ FILES: tuple[str, ...] = ("indicators_reported", "social_effect", "beneficiary_s
 
 
 def read_transcriptions(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Read the transcription CSVs as text exactly as printed (no NA conversion, no type guessing)."""
+    """Read the transcription CSVs as text exactly as printed (no NA conversion, no type guessing),
+    but for personal data in the event register (the lead's transcription names trainers, and a
+    contact may be typed into any of its cells): masked (:func:`helpers.clean.masking.mask`)."""
     folder = Path(folder)
-    return {name: pd.read_csv(folder / f"{name}.csv", dtype="str", keep_default_na=False, encoding="utf-8")
-            for name in FILES}
+    frames = {name: pd.read_csv(folder / f"{name}.csv", dtype="str", keep_default_na=False, encoding="utf-8")
+              for name in FILES}
+    frames["events_register"] = frames["events_register"].map(mask)
+    return frames
 
 
 def label_codes(config_dir: str | Path) -> dict[str, str]:
