@@ -174,6 +174,20 @@ def preview(params_file: str, reports_dir: str | None) -> int:
     return 0
 
 
+def inspect(file: str, config: str) -> int:
+    """``inspect FILE``: print what the workbook makes of the file and write the draft next to it."""
+    from helpers.clean import CleaningError, draft
+
+    try:
+        found = draft.inspect_file(Path(file).resolve(), paths.resolve(config))
+    except CleaningError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(draft.summary(found))
+    print(f"draft written: {draft.write(found, Path(file).resolve())}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -189,7 +203,12 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--params", default=str(paths.DEFAULT_PARAMS.relative_to(paths.ROOT)),
                    help="YAML parameters file whose paths.reports_dir is used (default: %(default)s)")
     v.add_argument("--reports", metavar="DIR", help="the reports folder (instead of the one of --params)")
+    i = sub.add_parser("inspect", help="draft how an unknown export, journal or participant list maps to the codebooks")
+    i.add_argument("file", help="the file to inspect (csv, xlsx, xls, ods)")
+    i.add_argument("--config", default="config", help="the configuration folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    if args.command == "inspect":
+        return inspect(args.file, args.config)
     if args.command == "refresh-notebooks":
         return refresh_notebooks(args.reports)
     if args.command == "preview":
