@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import manifest, paths, pipeline, render
+from helpers import manifest, paths, pipeline, preflight, render
 from helpers.params import ParamsError, load, parse_override
 
 MASTER = "00_run_all.ipynb"
@@ -222,8 +222,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             P = load(args.params, overrides)
         except ParamsError as exc:
-            print(f"error: invalid parameters: {exc}", file=sys.stderr)
+            print("error: invalid parameters:\n  " + str(exc).replace("\n", "\n  "), file=sys.stderr)
             return 2
-        print(f"{P.source}: valid ({len(P.flat())} parameters)")
+        found = preflight.problems(P)
+        if found:
+            print(f"error: {P.source}: {len(found)} problem(s) before a run:\n  " + "\n  ".join(found), file=sys.stderr)
+            return 2
+        print(f"{P.source}: valid ({len(P.flat())} parameters; inputs, configuration and salt checked)")
         return 0
     return run(args.params, overrides)

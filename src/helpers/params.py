@@ -40,31 +40,30 @@ def _is_leaf(node: Mapping[str, Any]) -> bool:
     return isinstance(node, Mapping) and "type" in node and not isinstance(node["type"], Mapping)
 
 
+def _coerce(key: str, kind: str, value: Any) -> Any:
+    """``value`` as the schema's ``kind`` (a date from ISO text, a float from an int), or ParamsError."""
+    if kind == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ParamsError(f"{key}: expected a date YYYY-MM-DD, got {value!r}") from exc
+    wrong = (not isinstance(value, _TYPES[kind]) or (kind in ("int", "float") and isinstance(value, bool))
+             or (kind == "date" and isinstance(value, dt.datetime)))
+    if wrong:
+        raise ParamsError(f"{key}: expected {kind}, got {value!r} ({type(value).__name__})")
+    return float(value) if kind == "float" else value
+
+
 def _check_leaf(key: str, spec: Mapping[str, Any], value: Any) -> Any:
     """Validate one value against its schema leaf; return it, normalised."""
     if value is None:
         if spec.get("nullable", False):
             return None
         raise ParamsError(f"{key}: a value is required (got null)")
-    kind = spec["type"]
-    if kind == "date" and isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ParamsError(f"{key}: expected a date YYYY-MM-DD, got {value!r}") from exc
-    ok = isinstance(value, _TYPES[kind]) and not (kind in ("int", "float") and isinstance(value, bool))
-    if kind == "date" and isinstance(value, dt.datetime):
-        ok = False
-    if not ok:
-        raise ParamsError(f"{key}: expected {kind}, got {value!r} ({type(value).__name__})")
-    if kind == "float":
-        value = float(value)
-    choices = spec.get("choices")
-    if choices is not None:
-        items = value if kind == "list" else [value]
-        bad = [v for v in items if v not in choices]
-        if bad:
-            raise ParamsError(f"{key}: {bad[0]!r} is not one of {choices}")
+    value = _coerce(key, spec["type"], value)
+    bad = [v for v in (value if spec["type"] == "list" else [value]) if spec.get("choices") is not None and v not in spec["choices"]]
+    if bad:
+        raise ParamsError(f"{key}: {bad[0]!r} is not one of {spec['choices']}")
     if "min" in spec and value < spec["min"]:
         raise ParamsError(f"{key}: {value!r} is below the minimum {spec['min']}")
     if "max" in spec and value > spec["max"]:
@@ -73,36 +72,49 @@ def _check_leaf(key: str, spec: Mapping[str, Any], value: Any) -> Any:
 
 
 def validate(data: Mapping[str, Any], schema: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Return ``data`` checked against ``schema`` with defaults filled in.
+    """Return ``data`` checked against ``schema`` with defaults filled in; every problem at once
+    (one line each) in the :class:`ParamsError`.
 
     >>> schema = {"a": {"type": "int", "min": 0}, "b": {"c": {"type": "str", "default": "x"}}}
     >>> validate({"a": 1, "b": {}}, schema)
     {'a': 1, 'b': {'c': 'x'}}
-    >>> validate({"a": 1, "b": {}, "zz": 2}, schema)
+    >>> validate({"a": -1, "b": {}, "zz": 2}, schema)
     Traceback (most recent call last):
     ...
     helpers.params.ParamsError: zz: unknown key (known here: a, b)
+    a: -1 is below the minimum 0
     """
+    problems: list[str] = []
+    out = _validate(data, schema, prefix, problems)
+    if problems:
+        raise ParamsError("\n".join(problems))
+    return out
+
+
+def _validate(data: Any, schema: Mapping[str, Any], prefix: str, problems: list[str]) -> dict[str, Any]:
     if not isinstance(data, Mapping):
-        raise ParamsError(f"{prefix or 'parameters'}: expected a mapping, got {data!r}")
+        problems.append(f"{prefix.rstrip('.') or 'parameters'}: expected a mapping, got {data!r}")
+        data = {}
     out: dict[str, Any] = {}
-    for key in data:
-        if key not in schema:
-            near = difflib.get_close_matches(str(key), list(schema), n=1)
-            hint = f" — did you mean {near[0]!r}?" if near else f" (known here: {', '.join(schema)})"
-            raise ParamsError(f"{prefix}{key}: unknown key{hint}")
+    for key in (k for k in data if k not in schema):
+        near = difflib.get_close_matches(str(key), list(schema), n=1)
+        problems.append(f"{prefix}{key}: unknown key" + (f" — did you mean {near[0]!r}?" if near else f" (known here: {', '.join(schema)})"))
     for key, spec in schema.items():
         full = f"{prefix}{key}"
-        if _is_leaf(spec):
-            if key in data:
-                out[key] = _check_leaf(full, spec, data[key])
-            elif "default" in spec:
-                out[key] = spec["default"]
-            else:
-                raise ParamsError(f"{full}: missing ({spec.get('doc', 'required')})")
+        if not _is_leaf(spec):
+            out[key] = _validate(data.get(key, {}), spec, f"{full}.", problems)
+        elif key in data or "default" not in spec:
+            try:
+                out[key] = _check_leaf(full, spec, data[key]) if key in data else _missing(full, spec)
+            except ParamsError as exc:
+                problems.append(str(exc))
         else:
-            out[key] = validate(data.get(key, {}), spec, prefix=f"{full}.")
+            out[key] = spec["default"]
     return out
+
+
+def _missing(key: str, spec: Mapping[str, Any]) -> Any:
+    raise ParamsError(f"{key}: missing ({spec.get('doc', 'required')})")
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -194,13 +206,42 @@ def load(params_file: str | Path = paths.DEFAULT_PARAMS, overrides: Mapping[str,
     for dotted, value in overrides.items():
         _set_dotted(data, dotted, value)
     schema = read_yaml(paths.PARAMS_SCHEMA)
+    where = _key_lines(file)
     try:
         values = validate(data, schema)
     except ParamsError as exc:
-        raise ParamsError(f"{paths.relative_to_root(file)}: {exc}") from None
+        raise ParamsError("\n".join(_origin(line, file, where, overrides) for line in str(exc).splitlines())) from None
     if values["period"]["end"] < values["period"]["start"]:
-        raise ParamsError(f"{paths.relative_to_root(file)}: period.end is before period.start")
+        raise ParamsError(_origin("period.end: period.end is before period.start", file, where, overrides))
     return Params(values=values, source=paths.relative_to_root(file), overrides=overrides)
+
+
+def _key_lines(file: Path) -> dict[str, int]:
+    """Dotted key → the line of ``file`` it is written on."""
+    out: dict[str, int] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        for k, v in node.value if isinstance(node, yaml.MappingNode) else []:
+            out[prefix + str(k.value)] = k.start_mark.line + 1
+            walk(v, f"{prefix}{k.value}.")
+
+    root = yaml.compose(file.read_text(encoding="utf-8"))
+    if root is not None:
+        walk(root, "")
+    return out
+
+
+def _origin(problem: str, file: Path, where: Mapping[str, int], overrides: Mapping[str, Any]) -> str:
+    """A problem prefixed by where it came from: ``--set key=…``, ``file:line`` or the file.
+
+    >>> _origin("a.b: missing", Path("p.yaml"), {"a.b": 3}, {}), _origin("a.b: x", Path("p.yaml"), {}, {"a.b": 1})
+    ('p.yaml:3: a.b: missing', '--set a.b=1: a.b: x')
+    """
+    key = problem.split(":", 1)[0]
+    if key in overrides:
+        return f"--set {key}={overrides[key]}: {problem}"
+    line = where.get(key) or next((n for k, n in where.items() if key.startswith(k + ".")), None)
+    return f"{paths.relative_to_root(file)}{f':{line}' if line else ''}: {problem}"
 
 
 def parse_override(text: str) -> tuple[str, Any]:
