@@ -188,6 +188,19 @@ def inspect(file: str, config: str) -> int:
     return 0
 
 
+def diff(run_a: str, run_b: str) -> int:
+    """``diff RUN_A RUN_B``: print what changed between two runs."""
+    from helpers import rundiff
+
+    try:
+        a, b = rundiff.load(run_a), rundiff.load(run_b)
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(rundiff.text(rundiff.compare(a, b), a, b))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,7 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     i = sub.add_parser("inspect", help="draft how an unknown export, journal or participant list maps to the codebooks")
     i.add_argument("file", help="the file to inspect (csv, xlsx, xls, ods)")
     i.add_argument("--config", default="config", help="the configuration folder (default: %(default)s)")
+    d = sub.add_parser("diff", help="what changed between two runs (figures, inputs, parameters)")
+    d.add_argument("run_a", help="reports folder (with manifest.json) of the earlier run")
+    d.add_argument("run_b", help="reports folder of the later run")
     args = parser.parse_args(argv)
+    if args.command == "diff":
+        return diff(args.run_a, args.run_b)
     if args.command == "inspect":
         return inspect(args.file, args.config)
     if args.command == "refresh-notebooks":
