@@ -188,6 +188,22 @@ def inspect(file: str, config: str) -> int:
     return 0
 
 
+def new(folder: str) -> int:
+    """``new DIR``: scaffold a project and say what to do next."""
+    from helpers import scaffold
+
+    try:
+        files = scaffold.new_project(folder)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    params = Path(folder).resolve() / "params.yaml"
+    print(f"{len(files)} files written under {Path(folder).resolve()}. Next: edit {params} (project, period),\n"
+          f"put the data in raw/ (raw/README.md says what goes where), export MEDIATION_PII_SALT=..., then\n"
+          f"  python -m helpers validate --params {params}\n  python -m helpers run --params {params}")
+    return 0
+
+
 def diff(run_a: str, run_b: str) -> int:
     """``diff RUN_A RUN_B``: print what changed between two runs."""
     from helpers import rundiff
@@ -222,7 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("diff", help="what changed between two runs (figures, inputs, parameters)")
     d.add_argument("run_a", help="reports folder (with manifest.json) of the earlier run")
     d.add_argument("run_b", help="reports folder of the later run")
+    n = sub.add_parser("new", help="a project folder for a new wave or organisation: params, config copy, raw-data layout")
+    n.add_argument("folder", help="the folder to create (must not exist or be empty)")
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return new(args.folder)
     if args.command == "diff":
         return diff(args.run_a, args.run_b)
     if args.command == "inspect":
