@@ -1,4 +1,4 @@
-"""Survey exports (Google Forms, ru and kk versions) → ``core_survey__<survey>`` tables, on Polars.
+"""Survey exports (Google Forms or KoboToolbox, ru and kk versions) → ``core_survey__<survey>`` tables, on Polars.
 
 Transformations include: finding the header and matching it to the codebook (question text in
 either language; grid columns ``Question [Row]``), deciding the timestamps' day/month order from
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from helpers.clean import CleaningError, answers, dates, read, regions, rules
+from helpers.clean import CleaningError, answers, dates, kobo, read, regions, rules
 from helpers.clean.codebook import Unknown, option_codes
 from helpers.clean.masking import mask
 from helpers.clean.pii import pseudonymise
@@ -102,8 +102,9 @@ def column_plan(cb: Mapping, headers: list[str], name: str) -> Plan:
 
 
 def read_export(path: Path, name: str, cb: Mapping) -> read.RawTable:
-    """Read one export, its header found by the codebook's question texts."""
-    return read.read_table(path, name, expected_headers(cb).keys())
+    """Read one export (Google Forms or KoboToolbox), its header found by the codebook's question texts
+    or Kobo names."""
+    return read.read_table(path, name, expected_headers(cb).keys() | kobo.names(cb).keys() | kobo.META)
 
 
 def _regions(values: pl.Series, code: pl.Series, unknown: pl.Series, ref: Reference,
@@ -210,7 +211,7 @@ def clean_export(raw: read.RawTable, cb: Mapping, ref: Reference, source_file: s
                  window: tuple[dt.date, dt.date, int]) -> ExportResult:
     """Clean one export (read by :func:`read_export`). ``window``: the period and its margin in days."""
     survey = cb["survey"]
-    frame = raw.frame
+    frame, kobo_log = kobo.to_forms(raw.frame, cb) if kobo.is_kobo(raw.frame.columns) else (raw.frame, [])
     plan = column_plan(cb, [c for c in frame.columns if c not in ("source_row", "hidden")], source_file)
     inv = {v: k for k, v in plan.items()}
     ts_col, email_col = inv[("__timestamp", None)], inv.get(("__email", None))
@@ -244,7 +245,7 @@ def clean_export(raw: read.RawTable, cb: Mapping, ref: Reference, source_file: s
     unknown = [u for col, name in coded.unknown
                for u in answers.unknown_labels(still[name].drop_nulls(), source_file, col, mask)]
     return ExportResult(_table(outcome.kept, coded.columns, ref, survey, lang, source_file, salt), outcome, unknown,
-                        coded.region_fixes, [order.reason, *(f"{source_file}: {line}" for line in raw.log)])
+                        coded.region_fixes, [order.reason, *(f"{source_file}: {line}" for line in raw.log + kobo_log)])
 
 
 def _table(kept: pl.DataFrame, columns: list[str], ref: Reference, survey: str, lang: str, source_file: str,
