@@ -1,0 +1,135 @@
+"""A next wave re-run with data and configuration only (issue 18, "done means"): the fixture's files as the
+same organisation would send them a year later — every date a year on, the survey question that names
+its years re-worded («2020–2021» → «2021–2022», handled by a ``header_aliases`` line in a copy of the
+configuration), answers changed, the register in its own folder, no hand-made report, no published
+figure — run by the real command line with a parameters file, no code or text edited.
+
+The reports must name the new period, quote the new wave's figures, and none of the old wave's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from helpers import paths
+
+FIX = paths.TESTS / "fixtures"
+REWORDED = {"2020–2021": "2021–2022"}
+NEW_HEADER = ("Сколько медиаций Вы провели (или в скольких участвовали) в 2021–2022 годах?",
+              "2021–2022 жылдары қанша медиация жүргіздіңіз (немесе қаншасына қатыстыңыз)?")
+
+
+def _year_on(text: str) -> str:
+    """Every 2021 a year on, and the question's «2020–2021» re-worded, in one pass."""
+    return re.sub(r"2020–2021|(?<!\d)2021(?!\d)", lambda m: REWORDED.get(m.group(), "2022"), text)
+
+
+def _csv_year_on(path: Path) -> None:
+    data = path.read_bytes()
+    encoding = "utf-8"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        encoding = "cp1251"
+    path.write_bytes(_year_on(data.decode(encoding)).encode(encoding))
+
+
+def _xlsx_year_on(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, dt.datetime):
+                    cell.value = cell.value.replace(year=cell.value.year + 1)
+                elif isinstance(cell.value, str):
+                    cell.value = _year_on(cell.value)
+    wb.save(path)
+
+
+def build_wave(out: Path) -> Path:
+    """The next wave's raw folder, configuration and parameters under ``out``; returns the parameters file."""
+    raw = out / "raw"
+    for sub in ("surveys", "journals", "events"):
+        shutil.copytree(FIX / "raw" / sub, raw / sub)
+    shutil.copy(FIX / "raw" / "report_2021" / "events_register.csv", raw / "events" / "register.csv")
+    for f in sorted(raw.rglob("*")):
+        if f.suffix == ".csv":
+            _csv_year_on(f)
+        elif f.suffix == ".xlsx":
+            _xlsx_year_on(f)
+    pop = raw / "surveys" / "population_ru.csv"  # answers changed: the first 25 respondents not ready
+    frame = pl.read_csv(pop, infer_schema=False)
+    ready = next(c for c in frame.columns if c.startswith("Готовы ли Вы"))
+    frame.with_columns(pl.when(pl.int_range(pl.len()) < 25).then(pl.lit("Нет")).otherwise(pl.col(ready)).alias(ready)).write_csv(pop)
+    config = out / "config"
+    shutil.copytree(paths.CONFIG, config)
+    cb_file = config / "codebooks" / "courts_mediators.yaml"
+    text = cb_file.read_text(encoding="utf-8")
+    alias = f"  header_aliases: {{ru: [\"{NEW_HEADER[0]}\"], kk: [\"{NEW_HEADER[1]}\"]}}\n"
+    cb_file.write_text(text.replace("- id: n_mediations\n  type: number\n", "- id: n_mediations\n  type: number\n" + alias), encoding="utf-8")
+    params = yaml.safe_load((FIX / "params.yaml").read_text(encoding="utf-8"))
+    params["period"] = {"start": "2022-04-01", "end": "2022-11-25"}
+    params["paths"] = {"raw_dir": str(raw), "processed_dir": str(out / "processed"), "reports_dir": str(out / "reports"),
+                       "config_dir": str(config)}
+    params.pop("inputs", None)  # the default layout: events/register.csv
+    params["grant"] = {"registry": "indicators.yaml"}  # no hand-made report
+    params["analysis"] = {"suppression_threshold": 5}  # no published figure
+    file = out / "params.yaml"
+    file.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    return file
+
+
+@pytest.fixture(scope="module")
+def wave(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wave2022")
+    params = build_wave(out)
+    proc = subprocess.run([sys.executable, "-m", "helpers", "run", "--params", str(params)], cwd=paths.ROOT,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return out
+
+
+def _figures(processed: Path) -> dict:
+    record = json.loads((processed / "figures.json").read_text(encoding="utf-8"))
+    return {k: v["value"] for k, v in record.get("figures", record).items()}
+
+
+def _text(path: Path) -> str:
+    return " ".join(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ").split())
+
+
+def test__new_wave__the_reworded_question_is_read_and_every_file_accounted(wave):
+    figs = _figures(wave / "processed")
+    assert figs["aspect2.mediators.n_mediations.median"] > 0  # the question read under its new wording
+    acc = pl.read_csv(wave / "processed" / "row_accounting.csv")
+    assert (acc["rows_in"] == acc["rows_kept"] + acc["rows_rejected"] + acc["rows_duplicate"]).all()
+    assert "events/register.csv" in acc["source_file"].to_list()
+    assert not [k for k in figs if k.startswith("reported.")]
+
+
+@pytest.mark.parametrize("report", ["analytic_report", "grant_report"])
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test__new_wave__reports_name_the_new_period_and_its_figures_not_the_old(wave, fixture_run, report, lang):
+    html = wave / "reports" / f"{report}.{lang}.html"
+    new = _text(html)
+    assert "01.04.2022" in new and "25.11.2022" in new and "01.04.2021" not in new
+    new_figs, old_figs = _figures(wave / "processed"), _figures(fixture_run[0] / "processed")
+    key = "aspect1.ready.pct" if report == "analytic_report" else "reach.consultations_total"  # the first key finding
+    if report == "analytic_report":
+        assert new_figs[key] < old_figs[key]  # the changed answers
+    first = " ".join(BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").find("li").get_text(" ").split())
+    shown = {v: f"{v:.1f}".replace(".", ",") if isinstance(v, float) else str(v) for v in (new_figs[key], old_figs[key])}
+    assert shown[new_figs[key]] in first, first
+    assert new_figs[key] == old_figs[key] or shown[old_figs[key]] not in first, first
