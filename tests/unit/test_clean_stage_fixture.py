@@ -83,7 +83,15 @@ def test__stage_10__every_file_of_the_surveys_folder_is_read_or_named(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(FIX / "surveys", raw / "surveys")
     res = _surveys(raw, tmp_path / "out")
-    assert any("surveys/population_ru.xlsx: not read (cleaning.survey_format is csv)" in line for line in res.log)
+    assert any("surveys/population_ru.xlsx: not read (population_ru.csv is read: cleaning.survey_format is csv)" in line
+               for line in res.log)
+    (raw / "surveys" / "nonprof_kk.csv").unlink()  # only the other format of an export: that one is read
+    res = _surveys(raw, tmp_path / "out")
+    assert not any("nonprof_kk.xlsx: not read" in line for line in res.log) and "core_survey__nonprof.parquet" in res.written
+    shutil.copy(raw / "surveys" / "nonprof_kk.xlsx", raw / "surveys" / "nonprof_kk.ods")
+    with pytest.raises(CleaningError, match=r"surveys/nonprof_kk\.csv \(found nonprof_kk\.ods, nonprof_kk\.xlsx: which one\?\)"):
+        _surveys(raw, tmp_path / "out")
+    (raw / "surveys" / "nonprof_kk.ods").unlink()
     shutil.copy(raw / "surveys" / "population_ru.csv", raw / "surveys" / "population_ru (2).csv")
     with pytest.raises(CleaningError, match=r"no export of a codebook's survey.*surveys/population_ru \(2\)\.csv"):
         _surveys(raw, tmp_path / "out")

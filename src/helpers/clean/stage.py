@@ -64,9 +64,11 @@ def _rel(path: Path, raw_dir: Path) -> str:
 
 
 def survey_files(raw_dir: Path, ref: Reference, fmt: str, log: list[str], folder: str = "surveys") -> list[tuple[str, str, Path]]:
-    """``(survey, lang, path)`` of every export to read (``<survey>_<ru|kk>.<fmt>``). Every file of the
-    folder is read or named: the other download format is logged as not read, a missing export or a
-    file that is no export of a known survey stops the run."""
+    """``(survey, lang, path)`` of every export to read (``<survey>_<ru|kk>.<format>``): the file in
+    ``fmt`` (``cleaning.survey_format``), else the one file of that name in another format (a Kobo
+    XLSX beside Google Forms CSVs). Every file of the folder is read or named: another download of the
+    same export is logged as not read; a missing export, two other formats and no ``fmt``, or a file
+    that is no export of a known survey stop the run."""
     found, skipped = read.discover(raw_dir / folder, raw_dir)
     log += skipped
     exports = {f"{survey}_{lang}": (survey, lang) for survey in ref.codebooks for lang in ("ru", "kk")}
@@ -74,9 +76,15 @@ def survey_files(raw_dir: Path, ref: Reference, fmt: str, log: list[str], folder
     if strangers:
         raise CleaningError(f"{folder}/: file(s) that are no export of a codebook's survey (named <survey>_<ru|kk>.<format>, "
                             f"surveys: {', '.join(ref.codebooks)}): {', '.join(strangers)}")
-    log += [f"{_rel(f, raw_dir)}: not read (cleaning.survey_format is {fmt})" for f in found if f.suffix.lower() != f".{fmt}"]
-    out = [(survey, lang, raw_dir / folder / f"{stem}.{fmt}") for stem, (survey, lang) in exports.items()]
-    missing = [_rel(p, raw_dir) for _, _, p in out if p not in found]
+    out, missing = [], []
+    for stem, (survey, lang) in exports.items():
+        files = [f for f in found if f.stem == stem]
+        chosen = next((f for f in files if f.suffix.lower() == f".{fmt}"), files[0] if len(files) == 1 else None)
+        if chosen is None:
+            missing.append(f"{folder}/{stem}.{fmt}" + (f" (found {', '.join(f.name for f in files)}: which one?)" if files else ""))
+            continue
+        out.append((survey, lang, chosen))
+        log += [f"{_rel(f, raw_dir)}: not read ({chosen.name} is read: cleaning.survey_format is {fmt})" for f in files if f != chosen]
     if missing:
         raise CleaningError("survey export(s) not found: " + ", ".join(missing))
     return out
