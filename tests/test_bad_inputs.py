@@ -19,7 +19,8 @@ from helpers import params, paths
 from helpers.clean import CleaningError, events, journals, rules, surveys
 from helpers.clean.accounting import write_rejected
 from helpers.clean.codebook import UnknownLabelError, raise_unknown
-from helpers.clean.masking import EMAIL_TOKEN, IIN_TOKEN, NAME_TOKEN, PHONE_TOKEN
+from helpers.clean.masking import EMAIL_TOKEN, IIN_TOKEN, PHONE_TOKEN
+from helpers.clean.names import NAME_TOKEN
 from helpers.clean.offices import Office, load_offices
 from helpers.clean.read import discover
 from helpers.clean.reference import load_reference
