@@ -22,7 +22,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 	  echo "python3 -m venv failed (on Debian: apt-get install python3-venv); trying virtualenv"; \
 	  $(PYTHON) -m pip install --user -q virtualenv && $(PYTHON) -m virtualenv -q $(VENV); }
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@echo "Installing the pinned packages into $(VENV) (first time: about 1-3 min; pip shows each package)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements.lock
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
@@ -40,8 +41,8 @@ system-deps: ## apt-get install chromium, chromium-driver, poppler-utils if a to
 	  { set +x; echo "error: apt-get install $(SYSTEM_PACKAGES) failed" >&2; exit 1; }; set +x; \
 	for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || { echo "error: $$t still missing after apt-get" >&2; exit 1; }; done
 
-report: $(STAMP) ## Run the whole workbook on the bundled demo data (PARAMS=… for another file)
-	$(PY) -m helpers run --params $(PARAMS)
+report: $(STAMP) ## Run the whole workbook on the bundled demo data (PARAMS=… for another file; RUN_ARGS=--force …)
+	$(PY) -m helpers run --params $(PARAMS) $(RUN_ARGS)
 
 test: system-deps $(STAMP) ## Run every test: unit + doctests, notebooks (nbval), end-to-end
 	$(PYTEST) -q src/helpers tests notebooks $(NBVAL) --ignore=notebooks/00_run_all.ipynb
@@ -72,6 +73,6 @@ bench: $(STAMP) ## The benchmarks: 10k/100k/1M-row scaling, then the whole demo 
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/whole_run.py
 
-clean: ## Delete everything generated (data/processed, reports)
+clean: ## Delete everything generated (data/processed, reports, the stage cache)
 	find data/processed reports -mindepth 1 ! -name README.md -delete
-	rm -rf reports.new reports.failed
+	rm -rf data/processed.cache reports.new reports.failed reports.partial reports.old data/processed.old .reports.new.lock

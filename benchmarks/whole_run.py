@@ -1,10 +1,17 @@
-"""Benchmark of the whole master run on the demo data (warm environment).
+"""Benchmark of the whole master run on the demo data, with the stage cache (warm environment).
 
-Runs ``python -m helpers run`` in four configurations (1 or 2 workers, fresh or shared
-kernels), each ``--repeat`` times, and reads the per-step times from ``reports/manifest.json``.
-Also measures what a notebook costs before any of our code runs: a fresh kernel executing an
-empty notebook, and one that only imports the libraries the stages use. Writes
-``benchmarks/whole_run.json`` and the "Whole demo run" section of ``benchmarks/RESULTS.md``.
+Each repetition runs, one after the other in one sitting (the machine's speed drifts):
+
+1. a full run (``--force``: every stage executed; default settings: 2 workers, shared kernels);
+2. a re-run with nothing changed (every stage reused);
+3. a re-run after one sentence is added to ``config/texts/analytic_report.ru.md``;
+4. a re-run after ``analysis.suppression_threshold`` is changed in the parameters file;
+5. a full run with one worker and a fresh kernel per notebook (the reference of the budget).
+
+The run works on copies (parameters file and ``config/``) in a temporary folder, so the
+repository is not touched. Medians of ``--repeat`` repetitions, the budgets of issue 20 and the
+stages each change re-ran are written to ``benchmarks/whole_run.json`` and the "Whole demo run"
+section of ``benchmarks/RESULTS.md``.
 
     .venv/bin/python benchmarks/whole_run.py [--repeat 3]
 """
@@ -15,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,55 +30,42 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-import papermill as pm
-
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 START, END = "<!-- whole-run:start -->", "<!-- whole-run:end -->"
-CONFIGS = [
-    ("1 worker, fresh kernel per notebook", 1, False),
-    ("2 workers, fresh kernel per notebook", 2, False),
-    ("1 worker, shared kernel", 1, True),
-    ("2 workers, shared kernels (default)", 2, True),
-]
-IMPORTS = "import pandas, numpy, seaborn, matplotlib.pyplot, statsmodels.api, pyarrow.parquet, pandera.pandas, helpers"
+TEXT = "analytic_report.ru.md"
+#: (name, what is measured against, budget as a share of it)
+BUDGETS = {
+    "nothing changed": ("full run", 0.10),
+    "one text edited": ("full run", 0.40),
+    "threshold changed": ("full run", None),
+    "full run": ("1 worker, fresh kernels", 0.45),
+    "1 worker, fresh kernels": (None, None),
+}
 
 
-def run_once(workers: int, share: bool, out: Path) -> dict:
-    """One whole run into ``out``; returns wall time and the manifest's step times."""
-    cmd = [sys.executable, "-m", "helpers", "run", "--set", f"run.workers={workers}",
-           "--set", f"run.share_kernels={str(share).lower()}",
-           "--set", f"paths.processed_dir={out / 'processed'}", "--set", f"paths.reports_dir={out / 'reports'}"]
+def run(params: Path, *extra: str) -> tuple[float, dict]:
+    """One run; wall seconds and the manifest's status of each stage."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True)
+    subprocess.run([sys.executable, "-m", "helpers", "run", "--params", str(params), *extra], cwd=ROOT, check=True,
+                   capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    manifest = json.loads((out / "reports" / "manifest.json").read_text(encoding="utf-8"))
-    steps = manifest["steps"]
-    return {
-        "wall_s": round(wall, 2),
-        "execute_s": round(sum(s["seconds"] for s in steps if s["kind"] == "execute"), 2),
-        "convert_s": round(sum(s["seconds"] for s in steps if s["kind"] == "convert"), 2),
-        "steps": steps,
-    }
+    manifest = params.parent / "reports" / "manifest.json"
+    return round(wall, 2), json.loads(manifest.read_text(encoding="utf-8"))["stages"]
 
 
-def notebook_overhead(repeat: int) -> dict:
-    """Seconds for papermill to run an empty notebook, and an imports-only notebook, in a fresh kernel."""
-    out = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, source in (("empty", "pass"), ("imports", IMPORTS)):
-            nb = nbformat.v4.new_notebook()
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-            nb.cells = [nbformat.v4.new_code_cell(source)]
-            path = Path(tmp) / f"{name}.ipynb"
-            nbformat.write(nb, path)
-            times = []
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                pm.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(ROOT))
-                times.append(time.perf_counter() - t0)
-            out[name] = round(statistics.median(times), 2)
+def repetition(work: Path, params: Path, i: int) -> dict[str, tuple[float, dict]]:
+    text = work / "config" / "texts" / TEXT
+    out = {"full run": run(params, "--force"), "nothing changed": run(params)}
+    marker = "<!-- section: methods -->\n"
+    text.write_text(text.read_text(encoding="utf-8").replace(marker, f"{marker}Предложение правки {i}. "),
+                    encoding="utf-8")
+    out["one text edited"] = run(params)
+    source = params.read_text(encoding="utf-8")
+    threshold = next(line for line in source.splitlines() if "suppression_threshold:" in line)
+    params.write_text(source.replace(threshold, f"  suppression_threshold: {6 + i}"), encoding="utf-8")
+    out["threshold changed"] = run(params)
+    out["1 worker, fresh kernels"] = run(params, "--force", "--set", "run.workers=1", "--set", "run.share_kernels=false")
     return out
 
 
@@ -80,49 +75,27 @@ def machine() -> str:
 
 
 def markdown(results: dict) -> str:
+    med = {name: statistics.median(r["walls"]) for name, r in results["measurements"].items()}
     lines = [
-        START,
-        "## Whole demo run (every stage, both reports, both languages, HTML and PDF)",
-        "",
+        START, "## Whole demo run (every stage, both reports, both languages, HTML and PDF)", "",
         f"Machine: {results['machine']}. Command: `.venv/bin/python benchmarks/whole_run.py --repeat "
-        f"{results['repeat']}` (each configuration run {results['repeat']}×, median shown; warm environment: "
-        "`.venv` installed, OS file cache warm).",
-        "",
-        "| configuration | wall (median) | runs | notebook execution (sum) | conversions (sum) |",
-        "|---|---:|---|---:|---:|",
+        f"{results['repeat']}`: each repetition runs the five measurements one after the other (side by side in "
+        "one sitting), on copies of the demo parameters file and `config/`; median shown.", "",
+        "| measurement | wall (median) | runs | budget | met |", "|---|---:|---|---|---|",
     ]
-    for r in results["configs"]:
+    for name, r in results["measurements"].items():
+        against, share = BUDGETS[name]
         walls = ", ".join(f"{w:.1f}" for w in r["walls"])
-        lines.append(f"| {r['name']} | **{r['wall_median']:.1f} s** | {walls} | {r['execute_median']:.1f} s | "
-                     f"{r['convert_median']:.1f} s |")
-    o = results["overhead"]
-    n_nb = results["notebook_executions"]
-    base = results["configs"][0]
-    lines += [
-        "",
-        f"What a notebook costs before our code runs (fresh kernel, papermill, median): empty notebook "
-        f"{o['empty']:.2f} s; a notebook that only imports the stages' libraries {o['imports']:.2f} s. "
-        f"With a fresh kernel for each of the {n_nb} executions that is up to about {n_nb * o['imports']:.0f} s (not every stage imports all of them) of the "
-        f"{base['execute_median']:.0f} s of execution in the first configuration; sharing one kernel per worker "
-        "pays it once per worker. Conversions (nbconvert HTML for every notebook in the master process, WeasyPrint "
-        "PDF for the four report editions in processes of their own, one per worker) are the other fixed cost; a "
-        "worker starts its next notebook as soon as the previous one has executed, so conversions overlap with "
-        "execution (a conversion's time includes waiting for a core and, for a PDF, for a free PDF process).",
-        "",
-        "Per-step times of the default configuration (last run):",
-        "",
-        "| step | execute s | convert s |",
-        "|---|---:|---:|",
-    ]
-    steps = results["configs"][-1]["last_steps"]
-    labels = list(dict.fromkeys(s["step"] for s in steps if s["kind"] in ("execute", "convert")))
-    for label in labels:
-        ex = next((s["seconds"] for s in steps if s["step"] == label and s["kind"] == "execute"), 0)
-        cv = next((s["seconds"] for s in steps if s["step"] == label and s["kind"] == "convert"), 0)
-        lines.append(f"| {label} | {ex:.2f} | {cv:.2f} |")
-    total = next(s["seconds"] for s in steps if s["kind"] == "total")
-    lines += ["", f"Master total (incl. master kernel start, manifest, swap): {total:.1f} s.", END]
-    return "\n".join(lines)
+        budget = met = ""
+        if share is not None:
+            ratio = med[name] / med[against]
+            budget, met = f"≤ {share:.2f} × {against} (is {ratio:.2f})", "yes" if ratio <= share else "**no**"
+        lines.append(f"| {name} | **{med[name]:.1f} s** | {walls} | {budget} | {met} |")
+    lines += ["", "Stages each change re-ran (last repetition; every other stage was reused):", ""]
+    for name in ("nothing changed", "one text edited", "threshold changed"):
+        ran = [s for s, status in results["measurements"][name]["stages"].items() if status.startswith("ran")]
+        lines.append(f"- {name}: {', '.join(ran) or 'none'}")
+    return "\n".join(lines + [END])
 
 
 def write_section(text: str) -> None:
@@ -138,22 +111,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    results = {"machine": machine(), "repeat": args.repeat, "configs": []}
+    results: dict = {"machine": machine(), "repeat": args.repeat, "measurements": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        run_once(2, True, Path(tmp) / "warmup")  # warm the file cache and compiled bytecode
-        for name, workers, share in CONFIGS:
-            runs = [run_once(workers, share, Path(tmp) / f"w{workers}s{int(share)}r{i}") for i in range(args.repeat)]
-            results["configs"].append({
-                "name": name, "workers": workers, "share_kernels": share,
-                "walls": [r["wall_s"] for r in runs],
-                "wall_median": statistics.median(r["wall_s"] for r in runs),
-                "execute_median": statistics.median(r["execute_s"] for r in runs),
-                "convert_median": statistics.median(r["convert_s"] for r in runs),
-                "last_steps": runs[-1]["steps"],
-            })
-            print(f"{name}: {results['configs'][-1]['walls']}", flush=True)
-        results["notebook_executions"] = sum(1 for s in runs[-1]["steps"] if s["kind"] == "execute")
-    results["overhead"] = notebook_overhead(args.repeat)
+        work = Path(tmp)
+        shutil.copytree(ROOT / "config", work / "config")
+        params = work / "params.yaml"
+        text = (ROOT / "config" / "params" / "demo.yaml").read_text(encoding="utf-8")
+        params.write_text(text.replace("  processed_dir: data/processed", f"  processed_dir: {work / 'processed'}")
+                          .replace("  reports_dir: reports", f"  reports_dir: {work / 'reports'}\n"
+                                                             f"  config_dir: {work / 'config'}"), encoding="utf-8")
+        run(params)  # warm the file cache and compiled bytecode
+        for i in range(args.repeat):
+            for name, (wall, stages) in repetition(work, params, i).items():
+                entry = results["measurements"].setdefault(name, {"walls": []})
+                entry["walls"].append(wall)
+                entry["stages"] = stages
+            print(f"repetition {i + 1}: " + ", ".join(f"{k} {v['walls'][-1]:.1f} s"
+                                                      for k, v in results["measurements"].items()), flush=True)
+    order = list(BUDGETS)
+    results["measurements"] = {k: results["measurements"][k] for k in order}
     (ROOT / "benchmarks" / "whole_run.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n",
                                                         encoding="utf-8")
     write_section(markdown(results))

@@ -1,4 +1,5 @@
-"""End to end: the master notebook on the small fixture, twice (determinism), then a failing run.
+"""End to end: the master notebook on the small fixture; again with the stage cache (the same bytes);
+once more in a fresh folder (determinism); then a failing run.
 
 Runs the real command line (`python -m helpers run`) in a subprocess, as `make report` does.
 """
@@ -29,6 +30,23 @@ def second_run(tmp_path_factory, first_run):
     proc = run_fixture(tmp)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return tmp, proc
+
+
+@pytest.fixture(scope="module")
+def cached_run(first_run):
+    """The same run again in the same folders: every stage restored from the stage cache."""
+    tmp, _ = first_run
+    before = _published(tmp)
+    proc = run_fixture(tmp)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return before, _published(tmp), proc
+
+
+def _published(tmp: Path) -> dict[str, bytes]:
+    """Every published file but those of the run itself (manifest, master notebook, kernel logs)."""
+    return {p.relative_to(tmp).as_posix(): p.read_bytes() for name in ("processed", "reports")
+            for p in sorted((tmp / name).rglob("*")) if p.is_file() and p.name != "manifest.json"
+            and "00_run_all" not in p.name and p.parent.name != "logs"}
 
 
 def _first_heading(report: str, lang: str) -> str:
@@ -67,6 +85,18 @@ def test__run__manifest_records_commit_inputs_versions_and_timings(first_run):
     assert any(i["rows"] for i in m["inputs"])
     assert m["versions"]["pandas"] and m["params"]["cleaning.pii_salt"] == "(hidden)"
     assert {s["kind"] for s in m["steps"]} >= {"execute", "convert", "total"}
+    assert m["stages"] and all(re.fullmatch(r"(ran|reused) \(key [a-z2-7]{32}\)", s) for s in m["stages"].values())
+
+
+def test__cached_run__reuses_every_stage_and_gives_byte_identical_files(first_run, cached_run):
+    before, after, proc = cached_run
+    n_jobs = len(pipeline.load_pipeline()["stages"]) + 2 * len(pipeline.load_pipeline()["reports"])
+    assert f"0 notebook executions ran, {n_jobs} reused" in proc.stdout
+    stages = json.loads((first_run[0] / "reports" / "manifest.json").read_text(encoding="utf-8"))["stages"]
+    assert len(stages) == n_jobs and all(re.fullmatch(r"reused \(key [a-z2-7]{32}\)", s) for s in stages.values())
+    assert sorted(after) == sorted(before) and len(before) > 50
+    differ = [f for f in before if after[f] != before[f]]
+    assert not differ, f"restored from the cache, these differ from the fresh execution: {differ}"
 
 
 def test__run__kazakh_pdf_carries_its_kazakh_heading(first_run):
@@ -85,6 +115,8 @@ def test__run__reader_editions_hide_code_and_show_demo_label(first_run):
         assert label in page
         assert "params.load(" not in page
         assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', page)
+    # the grant report's title page gives the surveys' fieldwork, recorded by the aspect stages it needs
+    assert "опросы проводились с" in (tmp / "reports" / "grant_report.ru.html").read_text(encoding="utf-8")
 
 
 def test__run__processed_files_are_byte_identical_between_runs(first_run, second_run):
@@ -96,10 +128,9 @@ def test__run__processed_files_are_byte_identical_between_runs(first_run, second
     assert not differ, f"differ between two runs on the same inputs: {differ}"
 
 
-def test__run__failing_stage_names_notebook_and_cell_and_keeps_old_reports(first_run, tmp_path):
+def test__run__failing_stage_names_notebook_and_cell_and_keeps_old_reports(first_run, cached_run, tmp_path):
     tmp, _ = first_run
-    reports = tmp / "reports"
-    before = {p: p.read_bytes() for p in reports.rglob("*") if p.is_file()}
+    before = {p: p.read_bytes() for name in ("processed", "reports") for p in (tmp / name).rglob("*") if p.is_file()}
     empty_raw = tmp_path / "empty_raw"
     empty_raw.mkdir()
     proc = run_fixture(tmp, "--set", f"paths.raw_dir={empty_raw}")
@@ -111,8 +142,9 @@ def test__run__failing_stage_names_notebook_and_cell_and_keeps_old_reports(first
     stage, notebook = m.group(1), m.group(2)
     cleaning = [Path(s["notebook"]).stem for s in pipeline.load_pipeline()["stages"] if not s["needs"]]
     assert stage == notebook and stage in cleaning
-    after = {p: p.read_bytes() for p in reports.rglob("*") if p.is_file()}
-    assert after == before, "a failed run changed the last good reports"
+    after = {p: p.read_bytes() for name in ("processed", "reports") for p in (tmp / name).rglob("*") if p.is_file()}
+    assert after == before, "a failed run changed the last good processed files or reports"
+    assert "are unchanged (those of the last complete run)" in proc.stderr
     kept = tmp / "reports.failed" / "review" / f"{stage}.ipynb"
     assert kept.is_file(), "the executed notebook with the error is not kept"
 

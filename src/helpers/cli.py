@@ -1,9 +1,10 @@
 """Command line: ``python -m helpers run`` (the whole run), ``validate``, ``refresh-notebooks``, ``preview``.
 
-``run`` validates the parameters, executes the master notebook ``notebooks/00_run_all.ipynb``
-with papermill (which executes every stage), writes the manifest and swaps the new reports
-into place only when everything succeeded. Exit codes: 0 success, 1 a stage failed, 2 bad
-parameters.
+``run`` validates the parameters, finishes what an interrupted earlier run left (see
+:mod:`helpers.publish`), executes the master notebook ``notebooks/00_run_all.ipynb`` with
+papermill (which runs every stage, or restores it from the stage cache: :mod:`helpers.pipeline`),
+writes the manifest and publishes ``data/processed`` and ``reports`` together, only when
+everything succeeded. Exit codes: 0 success, 1 a stage failed, 2 bad parameters or stage names.
 """
 
 from __future__ import annotations
@@ -11,131 +12,107 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from helpers import manifest, paths, pipeline, preflight, render
-from helpers.params import ParamsError, load, parse_override
+from helpers import cache, manifest, paths, pipeline, preflight, render
+from helpers.params import Params, ParamsError, load, parse_override
+from helpers.publish import Staging
 
 MASTER = "00_run_all.ipynb"
-KEEP_IN_REPORTS = {"README.md", ".gitignore"}
-_PROGRESS = re.compile(r"^\[\s*\d+/\d+\] ")
 
 
-class _StreamToTerminal(logging.Handler):
-    """Show the master notebook's progress lines (papermill logs its output) and nothing else."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        for line in record.getMessage().splitlines():
-            if _PROGRESS.match(line):
-                print(line, flush=True)
+def _stage_names() -> list[str]:
+    cfg = pipeline.load_pipeline()
+    return [Path(s["notebook"]).stem for s in cfg["stages"] + cfg["reports"]]
 
 
-def _rmtree(path: Path) -> None:
-    if path.exists():
-        shutil.rmtree(path)
+def _selection(args: argparse.Namespace) -> tuple[bool | list[str], list[str]]:
+    """``force`` and ``only`` for the master notebook from ``--force``, ``--force-stage``, ``--only``, ``--until``."""
+    names = _stage_names()
+    unknown = sorted(set(args.force_stage + args.only + ([args.until] if args.until else [])) - set(names))
+    if unknown:
+        raise ParamsError(f"unknown stage(s) {unknown}; the stages are: {', '.join(names)}")
+    only = list(args.only) + (names[: names.index(args.until) + 1] if args.until else [])
+    return (True if args.force else list(args.force_stage)), only
 
 
-def swap_in(staging: Path, reports: Path) -> None:
-    """Replace the generated content of ``reports`` by the staging folder's (README kept)."""
-    reports.mkdir(parents=True, exist_ok=True)
-    old = reports.with_name(reports.name + ".old")
-    _rmtree(old)
-    old.mkdir()
-    for item in reports.iterdir():
-        if item.name not in KEEP_IN_REPORTS:
-            item.rename(old / item.name)
-    for item in staging.iterdir():
-        item.rename(reports / item.name)
-    staging.rmdir()
-    shutil.rmtree(old)
-
-
-def run(params_file: str, overrides: dict) -> int:
-    """The whole run. Returns the process exit code."""
+def _execute_master(P: Params, staging: Path, overrides: dict, force: bool | list[str], only: list[str]) -> None:
+    """The master notebook, executed by papermill into ``<staging>/reports/review/``."""
     import papermill as pm
 
-    started = dt.datetime.now().astimezone()
-    t0 = time.perf_counter()
+    pm.execute_notebook(
+        str(paths.NOTEBOOKS / MASTER), str(staging / "reports" / "review" / MASTER),
+        parameters={"params_file": P.source, "overrides": overrides, "staging_dir": paths.relative_to_root(staging),
+                    "force": force, "only": only},
+        kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False, log_output=False,
+        kernel_manager_class=pipeline.kernel_manager(staging / "reports" / "logs" / "00_run_all.kernel.log"),
+    )
+
+
+def _write_manifest(P: Params, staging: Path, started: dt.datetime, t0: float) -> dict:
+    """The master's reviewer edition and ``manifest.json`` in the staged reports; returns the run summary."""
+    reports = staging / "reports"
+    render.write_html(reports / "review" / MASTER, reports / "review" / "00_run_all.html", title="00_run_all",
+                      lang="ru", reader=False)
+    summary = json.loads((staging / "run_summary.json").read_text(encoding="utf-8"))
+    steps = summary["timings"] + [{"step": "00_run_all (total, incl. kernel start-ups)", "kind": "total",
+                                   "seconds": round(time.perf_counter() - t0, 3)}]
+    outputs = [p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file()] + ["manifest.json"]
+    m = manifest.build(P, started=started, finished=dt.datetime.now().astimezone(), timings=steps, outputs=outputs)
+    manifest.write(m | {"stages": summary["stages"]}, reports / "manifest.json")
+    return summary
+
+
+def _report_done(P: Params, summary: dict, seconds: float, published: Path, processed: Path) -> None:
+    statuses = [s.split(" ")[0] for s in summary["stages"].values()]
+    print(f"\nDone in {seconds:.1f} s: {statuses.count('ran')} notebook executions ran, {statuses.count('reused')} "
+          f"reused from the stage cache ({paths.relative_to_root(cache.folder_for(P))}). Reports in "
+          f"{paths.relative_to_root(published)}/:")
+    for name in sorted(p.name for p in published.iterdir() if p.suffix in (".html", ".pdf")):
+        print(f"  {name}")
+    print(f"  review/ (reviewer editions), manifest.json; figures in {paths.relative_to_root(processed)}/figures.json",
+          flush=True)
+
+
+def run(params_file: str, overrides: dict, force: bool | list[str] = False, only: list[str] | None = None) -> int:
+    """The whole run (with ``only``: those stages and what they need, not published). Returns the exit code."""
+    import papermill as pm
+
+    started, t0 = dt.datetime.now().astimezone(), time.perf_counter()
     try:
         P = load(params_file, overrides)
     except ParamsError as exc:
         print(f"error: invalid parameters: {exc}", file=sys.stderr)
         return 2
-    reports = P.path("reports_dir")
-    staging = reports.with_name(reports.name + ".new")
-    failed = reports.with_name(reports.name + ".failed")
-    _rmtree(staging)
-    (staging / "review").mkdir(parents=True)
-    label = "demo data (synthetic)" if P.is_demo else "real data"
-    print(f"Run {P.source} — {label} — reports to {paths.relative_to_root(reports)}", flush=True)
-    log = logging.getLogger("papermill")
-    log.setLevel(logging.INFO)
-    handler = _StreamToTerminal()
-    log.addHandler(handler)
-    master_out = staging / "review" / MASTER
-    try:
-        pm.execute_notebook(
-            str(paths.NOTEBOOKS / MASTER), str(master_out),
-            parameters={"params_file": P.source, "overrides": overrides, "staging_dir": paths.relative_to_root(staging)},
-            kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False, log_output=True,
-            kernel_manager_class=pipeline.kernel_manager(staging / "logs" / "00_run_all.kernel.log"),
-        )
-    except pm.PapermillExecutionError as exc:
-        _rmtree(failed)
-        staging.rename(failed)
-        message = f"{exc.ename}: {exc.evalue}".replace(str(staging), str(failed))
-        print(f"\nFAILED — {message}\nThe last good reports in {paths.relative_to_root(reports)} are unchanged; "
-              f"the executed notebooks of this run are in {paths.relative_to_root(failed)}/review/.", file=sys.stderr)
-        return 1
-    finally:
-        log.removeHandler(handler)
-    render.write_html(master_out, staging / "review" / "00_run_all.html", title="00_run_all", lang="ru", reader=False)
-    summary = json.loads((staging / "run_summary.json").read_text(encoding="utf-8"))
-    (staging / "run_summary.json").unlink()
-    finished = dt.datetime.now().astimezone()
-    steps = summary["timings"] + [{"step": "00_run_all (total, incl. kernel start-ups)", "kind": "total",
-                                   "seconds": round(time.perf_counter() - t0, 3)}]
-    outputs = summary["outputs"] + ["review/00_run_all.html", "manifest.json"]
-    manifest.write(manifest.build(P, started=started, finished=finished, timings=steps, outputs=outputs),
-                   staging / "manifest.json")
-    swap_in(staging, reports)
-    _rmtree(failed)
-    n_exec = sum(1 for s in summary["timings"] if s["kind"] == "execute")
-    print(f"\nDone in {time.perf_counter() - t0:.1f} s: {n_exec} notebook executions. Reports in "
-          f"{paths.relative_to_root(reports)}/:")
-    for name in sorted(p.name for p in reports.iterdir() if p.suffix in (".html", ".pdf")):
-        print(f"  {name}")
-    print(f"  review/ (reviewer editions), manifest.json; figures in "
-          f"{paths.relative_to_root(P.path('processed_dir'))}/figures.json", flush=True)
+    area = Staging(P.path("processed_dir"), P.path("reports_dir"))
+    with area.lock():
+        note = area.recover()
+        if note:
+            print(f"Note: {note}.", flush=True)
+        staging = area.create()
+        label = "demo data (synthetic)" if P.is_demo else "real data"
+        print(f"Run {P.source} — {label} — reports to {paths.relative_to_root(area.targets['reports'])}", flush=True)
+        try:
+            _execute_master(P, staging, overrides, force, only or [])
+        except pm.PapermillExecutionError as exc:
+            failed = area.fail()
+            message = f"{exc.ename}: {exc.evalue}".replace(str(staging / "reports"), str(failed))
+            print(f"\nFAILED — {message}\n{area.names()} are unchanged (those of the last complete run); the "
+                  f"executed notebooks of this run are in {paths.relative_to_root(failed)}/review/.", file=sys.stderr)
+            return 1
+        summary = _write_manifest(P, staging, started, t0)
+        if only:
+            kept = area.keep_partial()
+            _report_done(P, summary, time.perf_counter() - t0, kept / "reports", kept / "processed")
+            print(f"A partial run (--only/--until) is not published: {area.names()} are unchanged.")
+            return 0
+        area.publish()
+        shutil.rmtree(area.failed, ignore_errors=True)
+    _report_done(P, summary, time.perf_counter() - t0, area.targets["reports"], area.targets["processed"])
     return 0
-
-
-def _strip_volatile(nb_path: Path) -> None:
-    """Make a stored notebook independent of the run that produced it, so baselines do not churn:
-    papermill's timing metadata dropped, its injected cell given a fixed id, execution counts
-    renumbered 1, 2, … as a fresh kernel would (a worker's shared kernel counts on)."""
-    import nbformat
-
-    nb = nbformat.read(str(nb_path), as_version=4)
-    nb.metadata.pop("papermill", None)
-    count = 0
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = "injected-parameters"
-        if cell.cell_type == "code" and cell.get("execution_count") is not None:
-            count += 1
-            cell.execution_count = count
-            for out in cell.outputs:
-                if "execution_count" in out:
-                    out["execution_count"] = count
-    nbformat.write(nb, str(nb_path))
 
 
 def refresh_notebooks(reports_dir: str) -> int:
@@ -151,7 +128,7 @@ def refresh_notebooks(reports_dir: str) -> int:
             source = review / f"{target.stem}.ru.ipynb"
         if source.exists():
             shutil.copyfile(source, target)
-            _strip_volatile(target)
+            pipeline.strip_volatile(target)
             copied += 1
             print(f"  {target.relative_to(paths.ROOT)} <- {source.relative_to(paths.ROOT)}")
     print(f"{copied} notebooks refreshed with the outputs of the last run")
@@ -226,6 +203,14 @@ def main(argv: list[str] | None = None) -> int:
                        help="YAML parameters file (default: %(default)s)")
         p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override a parameter, e.g. --set analysis.suppression_threshold=10")
+        if name == "run":
+            p.add_argument("--force", action="store_true", help="execute every stage, even those in the stage cache")
+            p.add_argument("--force-stage", action="append", default=[], metavar="STAGE",
+                           help="execute this stage even if it is in the stage cache (repeatable)")
+            p.add_argument("--only", action="append", default=[], metavar="STAGE",
+                           help="run only this stage and the stages it needs (not published: see reports.partial/)")
+            p.add_argument("--until", metavar="STAGE",
+                           help="run the stages of config/pipeline.yaml up to this one (not published)")
     r = sub.add_parser("refresh-notebooks", help="store the last run's outputs in notebooks/ (nbval baselines)")
     r.add_argument("--reports", default="reports")
     v = sub.add_parser("preview", help="PNG previews of the reader PDFs and HTML in <reports>/preview/")
@@ -253,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         return preview(args.params, args.reports)
     try:
         overrides = dict(parse_override(s) for s in args.set)
+        force, only = _selection(args) if args.command == "run" else (False, [])
     except ParamsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -268,4 +254,4 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"{P.source}: valid ({len(P.flat())} parameters; inputs, configuration and salt checked)")
         return 0
-    return run(args.params, overrides)
+    return run(args.params, overrides, force, only)

@@ -188,11 +188,7 @@ class FiguresRecord:
                 raise ValueError(f"figure ids already recorded by another notebook: {clash}")
             merged = {k: v for k, v in existing.items() if v["notebook"] != self.notebook}
             merged.update({k: asdict(f) for k, f in self._figures.items()})
-            text = json.dumps({"figures": dict(sorted(merged.items()))}, ensure_ascii=False, indent=1,
-                              sort_keys=True)
-            tmp = self.path.with_suffix(".json.tmp")
-            tmp.write_text(text + "\n", encoding="utf-8")
-            tmp.replace(self.path)
+            write_record(merged, self.path)
         return self.path
 
     def summary(self, lang: str = "ru") -> str:
@@ -201,6 +197,15 @@ class FiguresRecord:
             f"{f.id} = {format_value(f.value, f.unit, lang)}" + (f"  (n={f.base})" if f.base is not None else "")
             for f in sorted(self._figures.values(), key=lambda f: f.id)
         )
+
+
+def write_record(entries: Mapping[str, Mapping[str, Any]], path: Path) -> Path:
+    """Write ``figures.json`` (entries sorted by id; the same bytes for the same entries)."""
+    text = json.dumps({"figures": dict(sorted(entries.items()))}, ensure_ascii=False, indent=1, sort_keys=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def load(path: str | Path) -> dict[str, dict[str, Any]]:

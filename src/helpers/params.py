@@ -21,6 +21,24 @@ from helpers.config_files import load_yaml, read_yaml
 
 SALT_ENV = "MEDIATION_PII_SALT"
 
+#: What the stage being executed reads, recorded for its cache key (see :mod:`helpers.cache`):
+#: ``param:<dotted key>``, ``salt``, ``text:<report>.<lang>#<section>``. The runner clears it
+#: and sets ``processed_dir`` (the stage's folder in the run's staging area) before each stage;
+#: outside a run (a notebook opened by hand, nbval) nothing is redirected.
+STAGE: dict[str, Any] = {"reads": set(), "processed_dir": None}
+
+
+def begin_stage(processed_dir: str | None) -> None:
+    """Called by the runner in a stage's kernel: forget earlier reads, write to ``processed_dir``."""
+    STAGE["reads"] = set()
+    STAGE["processed_dir"] = processed_dir
+
+
+def record(name: str) -> None:
+    """Note that the stage read ``name`` (a parameter, the salt, a text section)."""
+    STAGE["reads"].add(name)
+
+
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -144,21 +162,29 @@ class Params:
     overrides: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, dotted: str) -> Any:
+        record(f"param:{dotted}")
         node: Any = self.values
         for part in dotted.split("."):
             node = node[part]
         return node
 
     def path(self, name: str) -> Path:
-        """An absolute folder from the ``paths`` section, e.g. ``P.path("processed_dir")``."""
+        """An absolute folder from the ``paths`` section, e.g. ``P.path("processed_dir")``.
+
+        During a run a stage's ``processed_dir`` is its folder in the staging area (the run
+        publishes ``data/processed`` and ``reports`` together at the end)."""
+        record(f"param:paths.{name}")
+        if name == "processed_dir" and STAGE["processed_dir"]:
+            return Path(STAGE["processed_dir"])
         return paths.resolve(self.values["paths"][name])
 
     @property
     def is_demo(self) -> bool:
-        return self.values["data_label"] == "demo"
+        return self["data_label"] == "demo"
 
     def salt(self) -> str:
         """The pseudonymisation salt: from the environment, or the documented demo salt."""
+        record("salt")
         env = os.environ.get(SALT_ENV)
         if env:
             return env
@@ -172,6 +198,7 @@ class Params:
 
     def flat(self) -> dict[str, Any]:
         """Dotted key -> value, JSON-friendly (dates as ISO text)."""
+        STAGE["reads"].update(f"param:{k}" for k, _ in _flatten(self.values))
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in _flatten(self.values)}
 
     def table(self, lang: str = "ru"):

@@ -7,7 +7,6 @@ are WeasyPrint renderings of our own HTML with DejaVu fonts (every Kazakh letter
 from __future__ import annotations
 
 import html
-import importlib
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -69,11 +68,6 @@ def write_html(nb_path: str | Path, out_html: str | Path, *, title: str, lang: s
     return out
 
 
-def warm_up_pdf() -> None:
-    """Import WeasyPrint ahead of the first PDF (a process that will render PDFs calls this at start)."""
-    importlib.import_module("weasyprint")
-
-
 def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
     """Render an HTML file to an A4 PDF with WeasyPrint."""
     from weasyprint import HTML  # imported here: it is slow to import and only this step needs it
@@ -82,3 +76,16 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     HTML(filename=str(html_path)).write_pdf(str(out))
     return out
+
+
+def convert(nb_path: str | Path, *, review: str | None, reader: str | None, pdf: str | None, title: str,
+            lang: str) -> None:
+    """The editions of one executed notebook: the reviewer HTML (code shown) at ``review``, the
+    reader HTML (code hidden) at ``reader`` and its PDF at ``pdf`` (each skipped when None).
+    The runner calls this in the kernel that executed the notebook."""
+    if review:
+        write_html(nb_path, review, title=Path(nb_path).stem, lang=lang, reader=False)
+    if reader:
+        write_html(nb_path, reader, title=title, lang=lang, reader=True)
+        if pdf:
+            html_to_pdf(reader, pdf)

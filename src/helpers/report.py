@@ -29,7 +29,7 @@ from IPython.display import HTML, Markdown
 from helpers import figures as figures_mod
 from helpers import paths
 from helpers.config_files import read_yaml
-from helpers.params import Params
+from helpers.params import Params, record
 
 LOG = logging.getLogger("helpers.report")
 _NEEDS = re.compile(r"^\s*<!--\s*needs:\s*(.*?)\s*-->[ \t]*\n?")
@@ -143,7 +143,7 @@ def params_annex(P: Params, lang: str) -> HTML:
         if key == "cleaning.pii_salt":
             value = ui(P, "salt_demo" if value else "salt_env", lang)
         elif key.startswith("paths."):
-            value = shown_path(P.path(key.split(".", 1)[1]))
+            value = shown_path(paths.resolve(value))
         elif isinstance(value, bool):
             value = ui(P, "yes" if value else "no", lang)
         elif isinstance(value, list):
@@ -163,15 +163,37 @@ def annex(P: Params, key: str, lang: str) -> HTML:
     return HTML(f'<h2 class="annex">{html.escape(ui(P, key, lang))}</h2>')
 
 
-def load_texts(P: Params, report: str, lang: str) -> dict[str, str]:
-    """Sections of ``config/texts/<report>.<lang>.md`` by id."""
-    path = P.path("config_dir") / "texts" / f"{report}.{lang}.md"
-    text = path.read_text(encoding="utf-8")
-    parts = _SECTION.split(text)
+def text_sections(path: Path) -> dict[str, str]:
+    """Sections of a report text file by id (``<!-- section: id -->`` lines split them)."""
+    parts = _SECTION.split(path.read_text(encoding="utf-8"))
     sections = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
     if not sections:
         raise ValueError(f"{path}: no '<!-- section: id -->' markers")
     return sections
+
+
+class Sections(Mapping[str, str]):
+    """The sections of one report text; each section a stage reads is recorded for its cache key
+    (:func:`helpers.params.record`), so editing one paragraph re-runs only the stages that show it."""
+
+    def __init__(self, sections: dict[str, str], name: str) -> None:
+        self._sections, self._name = sections, name
+
+    def __getitem__(self, section: str) -> str:
+        record(f"text:{self._name}#{section}")
+        return self._sections[section]
+
+    def __iter__(self):
+        record(f"text:{self._name}")  # the list of section ids
+        return iter(self._sections)
+
+    def __len__(self) -> int:
+        return len(self._sections)
+
+
+def load_texts(P: Params, report: str, lang: str) -> Sections:
+    """Sections of ``config/texts/<report>.<lang>.md`` by id."""
+    return Sections(text_sections(P.path("config_dir") / "texts" / f"{report}.{lang}.md"), f"{report}.{lang}")
 
 
 def _blocks(text: str) -> list[str]:
