@@ -62,7 +62,7 @@ UNITS_TEXT: dict[str, dict[str, str]] = {
 
 #: ``{{ id|fmt }}`` formats and the decimals they show (None: by the unit and the value).
 FORMATS: dict[str, int | None] = {"int": 0, "num1": 1, "num2": 2, "pct0": 0, "pct1": 1, "pct2": 2,
-                                  "raw": None, "p": 3}
+                                  "raw": None, "p": 3, "p_rel": 3}
 
 _NBSP = "\u00a0"
 #: anything between ``{{`` and ``}}`` (parsed by :func:`_parse`), and a sentence dot right after it.
@@ -257,7 +257,8 @@ def format_value(value: Number | str | None, unit: str, lang: str, fmt: str | No
     """Format a recorded value for the text of a report in ``lang``.
 
     ``fmt`` (from ``{{ id|fmt }}``, see :data:`FORMATS`) chooses the decimals: ``int``, ``num1``,
-    ``num2``, ``pct0``, ``pct1``, ``pct2``, ``raw`` (no unit), ``p`` (a p-value).
+    ``num2``, ``pct0``, ``pct1``, ``pct2``, ``raw`` (no unit), ``p`` (a p-value), ``p_rel`` (a p-value with
+    its relation, to follow the letter p: «= 0,200», «< 0,001»).
 
     >>> format_value(99.6010638, "percent", "ru")
     '99,6\\xa0%'
@@ -265,6 +266,8 @@ def format_value(value: Number | str | None, unit: str, lang: str, fmt: str | No
     '9\\xa0950\\xa0000\\xa0теңге'
     >>> format_value(0.0004, "p", "ru")
     '<\\xa00,001'
+    >>> format_value(0.0004, "p", "ru", "p_rel"), format_value(0.2, "p", "ru", "p_rel")  # after «p»: its relation too
+    ('<\\xa00,001', '=\\xa00,200')
     >>> format_value(752, "consultations", "ru")
     '752'
     >>> format_value(1.25, "pp", "kk")
@@ -274,11 +277,11 @@ def format_value(value: Number | str | None, unit: str, lang: str, fmt: str | No
         return "—"
     if isinstance(value, str):
         return value
-    if unit == "p" or fmt == "p":
+    if unit == "p" or fmt in ("p", "p_rel"):
         small = 0.001
         if value < small:
             return f"<{_NBSP}{format_number(small, 3, lang=lang)}"
-        return format_number(value, 3, lang=lang)
+        return ("=" + _NBSP if fmt == "p_rel" else "") + format_number(value, 3, lang=lang)
     text = format_number(value, _decimals(value, unit, fmt), lang=lang)
     if fmt == "raw" or unit not in UNITS_TEXT:
         return text

@@ -1,4 +1,5 @@
-"""Intervals against values computed by hand (Wilson: closed form; Clopper-Pearson: beta quantiles)."""
+"""Intervals (statsmodels ``proportion_confint``) against values computed by hand (Wilson: closed form;
+Clopper-Pearson: beta quantiles)."""
 
 import numpy as np
 import pytest
@@ -61,3 +62,10 @@ def test__proportion__percent_scale():
 def test__wilson__x_above_n_raises():
     with pytest.raises(ValueError):
         wilson(11, 10)
+
+
+def test__unknown_method__raises():
+    from helpers.analysis.intervals import interval
+
+    with pytest.raises(ValueError, match="interval method"):
+        interval(1, 10, method="wald")

@@ -19,12 +19,33 @@ def test__chi_square__2x2_known_statistic():
     assert r.p_value == pytest.approx(0.373, abs=1e-3)
     assert r.min_expected == pytest.approx(12)
     assert not r.warning
-    assert r.cramers_v == pytest.approx(math.sqrt(r.statistic / 100))
+    # bias-corrected V (Bergsma): phi2 - (r-1)(c-1)/(n-1) is below 0 here, so V = 0
+    assert r.cramers_v == 0.0
+    assert r.p_method == "asymptotic" and r.p_value == r.p_asymptotic
 
 
-def test__chi_square__small_expected_counts_warn():
+def test__chi_square__bias_corrected_v_below_the_uncorrected_one():
+    from scipy.stats.contingency import association
+
+    t = np.array([[30, 10], [10, 30]])
+    r = chi_square(pd.DataFrame(t))
+    assert 0 < r.cramers_v < association(t, method="cramer")
+    assert r.cramers_v == pytest.approx(math.sqrt((r.statistic / 80 - 1 / 79) / (1 - 1 / 79)))
+
+
+def test__chi_square__small_expected_counts_warn_and_a_2x2_gets_fishers_exact_p():
+    from scipy.stats import fisher_exact
+
     r = chi_square(pd.DataFrame([[1, 2], [3, 1]]))
-    assert r.warning
+    assert r.warning and r.p_method == "fisher"
+    assert r.p_value == pytest.approx(fisher_exact([[1, 2], [3, 1]]).pvalue)
+
+
+def test__chi_square__sparse_larger_table_gets_a_reproducible_monte_carlo_p():
+    t = pd.DataFrame([[1, 2, 5], [3, 1, 0], [0, 4, 1]])
+    r1, r2 = chi_square(t), chi_square(t)
+    assert r1.p_method == "monte_carlo" and r1.p_value == r2.p_value
+    assert r1.p_value != r1.p_asymptotic and 0 < r1.p_value < 1
 
 
 def test__counts__reindexed_categories():
@@ -77,3 +98,36 @@ def test__logit_odds_ratios__patterns_equal_row_level_logit():
     assert res.pseudo_r2 == pytest.approx(fit.prsquared, abs=1e-9)
     assert res.llr_p_value == pytest.approx(fit.llr_pvalue, abs=1e-9)
     assert res.n == n and len(covariate_patterns(d, "y", ["g", "h"])) <= 12
+
+
+def test__logit_model__levels_merged_and_characteristics_left_out_below_ten_events_per_parameter():
+    from helpers.analysis.regression import MERGED, logit_model
+
+    rng = np.random.default_rng(3)
+    n = 600
+    d = pd.DataFrame({"y": rng.random(n) < 0.12, "sex": rng.choice(["m", "f"], n),
+                      "region": rng.choice([f"r{i}" for i in range(15)], n), "lang": rng.choice(["ru", "kk"], n)})
+    d.loc[:4, "sex"] = None
+    m = logit_model(d, "y", ["sex", "region", "lang"], min_epv=10)
+    assert m.n_params <= m.n_events / 10 and m.events_per_parameter >= 10
+    assert m.fit.n_dropped == 5 and m.fit.n == n - 5
+    assert set(m.kept) | set(m.left_out) == {"sex", "region", "lang"}
+    regions = m.fit.table.loc[m.fit.table["variable"] == "region", ["level", "reference"]].to_numpy().ravel()
+    assert "region" not in m.kept or MERGED in regions  # rare regions merged, or the characteristic left out
+    assert list(m.blocks["variable"]) == m.kept and (m.blocks["p_value"].between(0, 1)).all()
+
+
+def test__logit_odds_ratios__profile_interval_is_where_the_likelihood_ratio_test_stops_rejecting():
+    from scipy import stats as st
+
+    d = pd.DataFrame({"y": [1] * 15 + [0] * 5 + [1] * 8 + [0] * 12, "g": ["a"] * 20 + ["b"] * 20})
+    prof = logit_odds_ratios(d, "y", ["g"], reference={"g": "a"}, ci="profile", decimals=8).table.iloc[0]
+    wald = logit_odds_ratios(d, "y", ["g"], reference={"g": "a"}, decimals=8).table.iloc[0]
+    assert prof["odds_ratio"] == pytest.approx(wald["odds_ratio"])
+    assert prof["ci_low"] != pytest.approx(wald["ci_low"], rel=1e-3)
+    # at the profile bound, the LR statistic of "log OR fixed at the bound" equals the chi-square quantile
+    y = d["y"].to_numpy(float)
+    x = (d["g"] == "b").to_numpy(float)
+    full = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
+    fixed = sm.GLM(y, np.ones((len(y), 1)), family=sm.families.Binomial(), offset=np.log(prof["ci_high"]) * x).fit()
+    assert 2 * (full.llf - fixed.llf) == pytest.approx(st.chi2.ppf(0.95, 1), abs=1e-4)

@@ -14,7 +14,9 @@ def test__single_choice__counts_base_and_nonresponse_row():
     assert t["code"].tolist() == ["yes", "no", "dont_know", NONRESPONSE]
     assert t["n"].tolist() == [3, 1, 0, 1]
     assert t["base"].tolist() == [4, 4, 4, 5]
-    assert t["pct"].tolist() == pytest.approx([75.0, 25.0, 0.0, 20.0])
+    # the shares of those who answered add up to 100; skipping is counted apart, with no share
+    assert t["pct"].iloc[:3].tolist() == pytest.approx([75.0, 25.0, 0.0]) and t["pct"].iloc[:3].sum() == 100
+    assert pd.isna(t["pct"].iloc[3])
 
 
 def test__single_choice__unknown_code_raises():

@@ -248,8 +248,19 @@ class TestPlanFact:
         t = planfact.build(self.REG, {"rep.a": 752, "fig.a": 700, "rep.b": 100}, "kk")
         assert t["fact"].tolist() == [700.0, 100.0]
         assert t["fact_basis"].tolist() == ["record_data", "reported_only"]
-        assert t["pct_achieved"].tolist() == pytest.approx([140.0, 125.0])
+        # a count gets its % achieved; a share against its threshold only met / not met (no % of a %)
+        assert t["pct_achieved"].iloc[0] == pytest.approx(140.0) and np.isnan(t["pct_achieved"].iloc[1])
+        assert t["achieved"].tolist() == [True, True]
         assert t["indicator"].tolist() == ["Ә", "Б"]
+
+    def test__plan_vs_fact__share_indicator_shows_threshold_met(self):
+        from helpers.grant import tables
+
+        t = planfact.build(self.REG, {"rep.a": 752, "fig.a": 400, "rep.b": 79.5}, "ru").assign(indicator_kk="")
+        labels = {"columns": {"indicator": "И", "plan": "П", "fact": "Ф", "fact_reported": "О", "pct_achieved": "%",
+                              "fact_basis": "Б"}, "qualifier": {"exact": "", "at_least": "не менее"},
+                  "basis": {}, "threshold": {"met": "порог достигнут", "not_met": "порог не достигнут"}}
+        assert tables.plan_vs_fact(t, labels, "ru")["%"].tolist() == ["80,0\u00a0%", "порог не достигнут"]
 
     def test__validate__fact_rule_must_be_one(self):
         bad = [dict(self.REG[0], fact={"reported": "x"})]

@@ -5,7 +5,7 @@ per-row Python). Notebooks ``20_…`` – ``23_…`` chain them; the analytic re
 write (``out_aspect<N>__*.parquet``, charts, ``figures.json``).
 """
 
-from helpers.analysis import (crosstab, grouping, inputs, intervals, labels, likert, plots, present, regression,
-                              suppression, tables)
+from helpers.analysis import (crosstab, disclosure, grouping, inputs, intervals, labels, likert, plots, present, regression,
+                              tables, weights)
 
-__all__ = ["crosstab", "grouping", "inputs", "intervals", "labels", "likert", "plots", "present", "regression", "suppression", "tables"]
+__all__ = ["crosstab", "disclosure", "grouping", "inputs", "intervals", "labels", "likert", "plots", "present", "regression", "tables", "weights"]

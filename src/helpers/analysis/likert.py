@@ -1,4 +1,8 @@
-"""Likert items: counts on the scale with "don't know" kept apart, and diverging stacked bars."""
+"""Likert items: counts on the scale and "don't know", shares of those who answered, diverging stacked bars.
+
+The base of every share follows the workbook's one policy (``helpers.analysis.tables``): all who
+answered the item, "don't know" included; skipping the item is reported apart, never in a base.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,14 @@ def likert_table(df: pd.DataFrame, items: Sequence[str], scale: Sequence[str], *
     ----------
     items : column names (e.g. ``state__<row>``).
     scale : scale codes from most positive to most negative (e.g. strongly_agree … strongly_disagree).
-    dont_know : the "don't know / N/A" code: counted in ``n_dont_know`` and kept out of the scale base.
+    dont_know : the "don't know / N/A" code: counted in ``n_dont_know``; it is an answer, in the base
+        of the shares (``n_answered``), but not a point of the scale (``base_scale``: the ordinal tests).
     group : optional column to split by (``group`` = "all" when None).
 
     Returns
     -------
-    Long frame: ``group, item, code, n, base_scale, pct`` (% of those who answered on the scale),
-    ``n_dont_know, n_missing, n_total, pct_dont_know`` (% of those who answered at all).
+    Long frame: ``group, item, code, n, base_scale, n_answered, pct`` (% of those who answered the
+    item), ``n_dont_know, n_missing, n_total, pct_dont_know`` (% of the same base).
 
     Examples
     --------
@@ -56,40 +61,44 @@ def likert_table(df: pd.DataFrame, items: Sequence[str], scale: Sequence[str], *
                 rows.append({"group": g, "item": item, "code": code, "n": int(n), "base_scale": base,
                              "n_dont_know": n_dk, "n_missing": n_missing, "n_total": int(len(s))})
     out = pd.DataFrame(rows)
+    out["n_answered"] = out["base_scale"] + out["n_dont_know"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["pct"] = np.where(out["base_scale"] > 0, 100 * out["n"] / out["base_scale"], np.nan)
-        answered = out["base_scale"] + out["n_dont_know"]
-        out["pct_dont_know"] = np.where(answered > 0, 100 * out["n_dont_know"] / answered, np.nan)
+        out["pct"] = np.where(out["n_answered"] > 0, 100 * out["n"] / out["n_answered"], np.nan)
+        out["pct_dont_know"] = np.where(out["n_answered"] > 0, 100 * out["n_dont_know"] / out["n_answered"], np.nan)
     return out.astype({"group": "str", "item": "str", "code": "str"})
 
 
-def agree_share(table: pd.DataFrame, positive: Sequence[str], *, confidence: float = 0.95) -> pd.DataFrame:
-    """Per (group, item): share of the positive codes among scale answers, with its interval.
+def agree_share(table: pd.DataFrame, positive: Sequence[str], *, confidence: float = 0.95,
+                method: str = "wilson") -> pd.DataFrame:
+    """Per (group, item): share of the positive codes among all who answered the item ("don't know"
+    included), with its interval.
 
-    Returns ``group, item, x, base_scale, pct, ci_low, ci_high, n_dont_know, pct_dont_know, n_missing``.
+    Returns ``group, item, x, n_answered, base_scale, pct, ci_low, ci_high, n_dont_know, pct_dont_know, n_missing``.
     """
     pos = table[table["code"].isin(list(positive))]
     keys = ["group", "item"]
     x = pos.groupby(keys, sort=False)["n"].sum()
-    first = table.groupby(keys, sort=False)[["base_scale", "n_dont_know", "pct_dont_know", "n_missing"]].first()
+    first = table.groupby(keys, sort=False)[["n_answered", "base_scale", "n_dont_know", "pct_dont_know", "n_missing"]].first()
     out = first.join(x.rename("x")).reset_index()
     out["x"] = out["x"].fillna(0).astype("int64")
-    est = proportion(out["x"].to_numpy(), out["base_scale"].to_numpy(), confidence)
+    est = proportion(out["x"].to_numpy(), out["n_answered"].to_numpy(), confidence, method)
     for k, v in est.items():
         out[k] = v
-    return out[["group", "item", "x", "base_scale", "pct", "ci_low", "ci_high", "n_dont_know", "pct_dont_know",
+    return out[["group", "item", "x", "n_answered", "base_scale", "pct", "ci_low", "ci_high", "n_dont_know", "pct_dont_know",
                 "n_missing"]]
 
 
 def diverging_chart(table: pd.DataFrame, *, item_labels: Mapping[str, str], code_labels: Mapping[str, str],
                     scale: Sequence[str], colors: Sequence[str], title: str, base_text: str, dk_label: str,
-                    group_labels: Mapping[str, str] | None = None, wrap: int = 45):
+                    group_labels: Mapping[str, str] | None = None, wrap: int = 45, hidden_mark: str = ""):
     """Diverging stacked bars: negative codes left of 0, positive right, a neutral middle split.
 
     ``table`` is :func:`likert_table` output; ``scale`` from most positive to most negative;
     ``colors`` one per scale code in the same order. "Don't know" is drawn in its own panel on
     the right (share of all who answered), never inside the scale. Items sorted by the positive
-    share (highest on top). Returns the matplotlib Figure.
+    share (highest on top). ``table`` is a published table (``helpers.analysis.disclosure``): a
+    hidden cell (NaN) is not drawn, and a row or "don't know" share with nothing drawn is marked with
+    ``hidden_mark``. Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
 
@@ -101,7 +110,10 @@ def diverging_chart(table: pd.DataFrame, *, item_labels: Mapping[str, str], code
     t["row"] = t["item"].map(lambda i: item_labels.get(i, i))
     if group_labels is not None and t["group"].nunique() > 1:
         t["row"] = t["row"] + " — " + t["group"].map(lambda g: group_labels.get(g, g))
-    wide = t.pivot_table(index="row", columns="code", values="pct", sort=False).reindex(columns=list(scale)).fillna(0)
+    wide = t.pivot_table(index="row", columns="code", values="pct", sort=False, dropna=False)
+    wide = wide.reindex(index=list(dict.fromkeys(t["row"])), columns=list(scale))
+    empty = wide.isna().all(axis=1)
+    wide = wide.fillna(0)
     dk = t.groupby("row", sort=False)["pct_dont_know"].first().reindex(wide.index)
     score = wide[positive].sum(axis=1) + wide[neutral].sum(axis=1) / 2
     rows = t.drop_duplicates("row").set_index("row")
@@ -109,7 +121,7 @@ def diverging_chart(table: pd.DataFrame, *, item_labels: Mapping[str, str], code
     group_rank = rows.loc[score.index, "group"].map({g: -i for i, g in enumerate(dict.fromkeys(t["group"]))})
     keys = pd.DataFrame({"item": item_score.to_numpy(), "group": group_rank.to_numpy()}, index=score.index)
     order = keys.sort_values(["item", "group"], kind="stable").index
-    wide, dk = wide.loc[order], dk.loc[order]
+    wide, dk, empty = wide.loc[order], dk.loc[order], empty.loc[order]
     ylabels = ["\n".join(textwrap.wrap(str(r), wrap)) for r in wide.index]
     y = np.arange(len(wide))
     fig, (ax, ax_dk) = plt.subplots(1, 2, figsize=(10, 0.55 * len(wide) + 1.8), sharey=True,
@@ -127,6 +139,9 @@ def diverging_chart(table: pd.DataFrame, *, item_labels: Mapping[str, str], code
             if wi >= 7:
                 ax.text(s0 + wi / 2, yi, f"{wi:.0f}", ha="center", va="center", fontsize=8)
         start = start + w
+    for yi, e in enumerate(empty.to_numpy()):
+        if e:
+            ax.text(0, yi, hidden_mark, ha="center", va="center", fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
     lim = max(100.0, float(np.nanmax(np.abs(np.r_[left, start]))) + 5)
     ax.set_xlim(-lim, lim)
@@ -140,10 +155,28 @@ def diverging_chart(table: pd.DataFrame, *, item_labels: Mapping[str, str], code
               bbox_to_anchor=(0.5, -0.12 if len(wide) > 3 else -0.25), ncol=min(k, 5), frameon=False, fontsize=8)
     ax_dk.barh(y, dk.to_numpy(), color="#9e9e9e")
     for yi, v in enumerate(dk.to_numpy()):
-        if not np.isnan(v):
+        if np.isnan(v):
+            ax_dk.text(1, yi, hidden_mark, va="center", fontsize=8)
+        else:
             ax_dk.text(v + 1, yi, f"{v:.0f}", va="center", fontsize=8)
     ax_dk.set_xlim(0, max(30.0, float(np.nanmax(dk.to_numpy())) * 1.4 if len(dk) else 30.0))
     ax_dk.set_title("\n".join(textwrap.wrap(dk_label, 18)), fontsize=9)
     ax_dk.set_xlabel("%")
     fig.suptitle(f"{title}\n{base_text}", fontsize=11, x=0.02, ha="left")
     return fig
+
+
+def collapsed(published: pd.DataFrame) -> pd.DataFrame:
+    """Likert items by group as published (:func:`helpers.analysis.disclosure.likert_groups`) in the long
+    form :func:`diverging_chart` draws: ``group, item, code`` (``agree``, ``not_agree``), ``pct`` (of the
+    scale base) and ``pct_dont_know``; hidden cells stay ``NaN`` (not drawn); the ``TOTAL`` rows are
+    left out.
+
+    >>> p = pd.DataFrame({"item": ["i"], "group": ["g"], "pct": [60.0], "pct_not_agree": [40.0], "pct_dont_know": [5.0]})
+    >>> collapsed(p)[["code", "pct"]].to_dict("list")
+    {'code': ['agree', 'not_agree'], 'pct': [60.0, 40.0]}
+    """
+    p = published[published["group"] != "TOTAL"]
+    parts = [p.assign(code=code, pct=p[col]) for code, col in (("agree", "pct"), ("not_agree", "pct_not_agree"))]
+    out = pd.concat(parts).sort_index(kind="stable")
+    return out[["group", "item", "code", "pct", "pct_dont_know"]].reset_index(drop=True)

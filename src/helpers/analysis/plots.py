@@ -33,18 +33,21 @@ def _wrap(labels: Sequence[str], width: int) -> list[str]:
 
 
 def bar_ci(table: pd.DataFrame, *, labels: Mapping[str, str], title: str, subtitle: str, xlabel: str = "%",
-           label_col: str = "code", wrap: int = 40, color: str | None = None, sort: bool = True):
+           label_col: str = "code", wrap: int = 40, color: str | None = None, sort: bool = True,
+           hidden_mark: str = ""):
     """Horizontal bars of ``pct`` with ``ci_low``–``ci_high`` whiskers, sorted (largest on top).
 
-    ``table`` rows are the options to draw (the non-response row is dropped). ``sort=False`` keeps
-    the given order (ordered scales). Returns the Figure.
+    ``table`` rows are the options to draw (the non-response row is dropped): a published table
+    (``helpers.analysis.disclosure``), whose hidden rows have no ``pct`` — they are not drawn, only
+    labelled with ``hidden_mark`` (listed last). ``sort=False`` keeps the given order (ordered
+    scales). Returns the Figure.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     t = table[table[label_col] != "NONRESPONSE"]
     if sort:
-        t = t.sort_values(["pct", label_col], ascending=[False, True], kind="stable")
+        t = t.sort_values(["pct", label_col], ascending=[False, True], kind="stable", na_position="last")
     t = t.reset_index(drop=True)
     t = t.assign(label=_wrap([labels.get(c, c) for c in t[label_col]], wrap))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(t) + 1.5))
@@ -52,7 +55,10 @@ def bar_ci(table: pd.DataFrame, *, labels: Mapping[str, str], title: str, subtit
     err = np.vstack([t["pct"] - t["ci_low"], t["ci_high"] - t["pct"]])
     ax.errorbar(t["pct"], np.arange(len(t)), xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1)
     for i, v in enumerate(t["pct"]):
-        ax.text(min(float(t["ci_high"].iloc[i]) + 1, 101), i, format_number(v, 1), va="center", fontsize=8)
+        if pd.isna(v):
+            ax.text(1, i, hidden_mark, va="center", fontsize=8)
+        else:
+            ax.text(min(float(t["ci_high"].iloc[i]) + 1, 101), i, format_number(v, 1), va="center", fontsize=8)
     ax.set_xlim(0, 110)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
@@ -68,7 +74,7 @@ def grouped_bar_ci(table: pd.DataFrame, *, labels: Mapping[str, str], group_labe
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    t = table[table[label_col] != "NONRESPONSE"].copy()
+    t = table[table[label_col] != "NONRESPONSE"].copy()  # a published table: hidden cells (NaN) are not drawn
     if order is None:
         order = t.groupby(label_col)["pct"].mean().sort_values(ascending=False, kind="stable").index.tolist()
     groups = list(dict.fromkeys(t[group_col]))

@@ -7,7 +7,7 @@ estimates of ``sm.Logit`` on the rows at a cost that does not grow with the numb
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,25 @@ class LogitResult:
     pseudo_r2: float
     llr_p_value: float
     converged: bool
+    #: log-likelihood of the fit (for likelihood-ratio tests between nested models)
+    llf: float = float("nan")
+    #: parameters besides the constant
+    n_params: int = 0
+
+
+@dataclass(frozen=True)
+class LogitModel:
+    """:func:`logit_model`: the fit, the block tests of each characteristic, and what entered the model."""
+
+    fit: LogitResult
+    #: ``variable, df, statistic, p_value``: likelihood-ratio test of each characteristic (the model
+    #: without it against the full model)
+    blocks: pd.DataFrame
+    kept: list[str]
+    left_out: list[str]
+    n_events: int
+    n_params: int
+    events_per_parameter: float
 
 
 #: code of the level :func:`collapse_rare` merges rare levels into (a code in the data; readers see
@@ -52,7 +71,7 @@ def collapse_rare(s: pd.Series, min_n: int, other: str = MERGED) -> pd.Series:
 
 def logit_odds_ratios(df: pd.DataFrame, outcome: str, predictors: Sequence[str], *,
                       reference: Mapping[str, str] | None = None, confidence: float = 0.95,
-                      decimals: int = 4) -> LogitResult:
+                      decimals: int = 4, ci: str = "wald") -> LogitResult:
     """Fit ``outcome ~ predictors`` (all categorical) by maximum likelihood; odds ratios with intervals.
 
     Parameters
@@ -60,6 +79,9 @@ def logit_odds_ratios(df: pd.DataFrame, outcome: str, predictors: Sequence[str],
     df : frame with a boolean ``outcome`` and categorical ``predictors`` (NA rows dropped: complete cases).
     reference : predictor -> reference level; default the most frequent level (ties: first in sort order).
     decimals : rounding of the reported numbers (deterministic output).
+    ci : ``wald`` or ``profile`` (profile-likelihood intervals: the values of a coefficient whose
+        likelihood-ratio test against the fit is not rejected; they stay finite and asymmetric where
+        Wald intervals break down, and are infinite on the side of a separated level).
 
     Returns
     -------
@@ -97,7 +119,12 @@ def logit_odds_ratios(df: pd.DataFrame, outcome: str, predictors: Sequence[str],
     # the same likelihood as sm.Logit on the rows: one row per covariate pattern and outcome, frequency-weighted
     model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w)
     fit = model.fit(method="IRLS", tol=1e-12, maxiter=100)
-    ci = np.asarray(fit.conf_int(alpha=1 - confidence))
+    bounds = np.asarray(fit.conf_int(alpha=1 - confidence))
+    if ci == "profile":
+        for j in range(1, X.shape[1]):
+            bounds[j] = _profile_interval(y, X, w, fit, j, confidence)
+    elif ci != "wald":
+        raise ValueError(f"ci must be 'wald' or 'profile', not {ci!r}")
     params = np.asarray(fit.params)
     pvals = np.asarray(fit.pvalues)
     llf, llnull = float(fit.llf), float(fit.llnull)
@@ -105,7 +132,7 @@ def logit_odds_ratios(df: pd.DataFrame, outcome: str, predictors: Sequence[str],
     llr_p = float(stats.chi2.sf(2 * (llf - llnull), X.shape[1] - 1)) if X.shape[1] > 1 else float("nan")
     rows = [
         {"variable": var, "level": lv, "reference": ref, "n_level": n_lv,
-         "odds_ratio": np.exp(params[i + 1]), "ci_low": np.exp(ci[i + 1, 0]), "ci_high": np.exp(ci[i + 1, 1]),
+         "odds_ratio": np.exp(params[i + 1]), "ci_low": np.exp(bounds[i + 1, 0]), "ci_high": np.exp(bounds[i + 1, 1]),
          "p_value": pvals[i + 1]}
         for i, (var, lv, ref, n_lv) in enumerate(meta)
     ]
@@ -117,7 +144,86 @@ def logit_odds_ratios(df: pd.DataFrame, outcome: str, predictors: Sequence[str],
     return LogitResult(table=table, n=n_complete, n_dropped=n_dropped,
                        pseudo_r2=round(float(pseudo_r2), decimals),
                        llr_p_value=round(llr_p, decimals),
-                       converged=bool(fit.converged))
+                       converged=bool(fit.converged), llf=llf, n_params=X.shape[1] - 1)
+
+
+def _profile_interval(y: np.ndarray, X: np.ndarray, w: np.ndarray, fit, j: int, confidence: float) -> tuple[float, float]:
+    """Profile-likelihood interval of coefficient ``j``: where twice the drop of the log-likelihood,
+    the other coefficients refitted with ``j`` held fixed (``statsmodels`` GLM with an offset), reaches
+    the chi-square quantile; ``±inf`` when it never does (separation)."""
+    from scipy.optimize import brentq
+
+    crit = float(stats.chi2.ppf(confidence, 1))
+    b0, se = float(fit.params[j]), float(fit.bse[j])
+    others = np.delete(X, j, axis=1)
+
+    def excess(b: float) -> float:
+        m = sm.GLM(y, others, family=sm.families.Binomial(), freq_weights=w, offset=b * X[:, j])
+        return 2 * (fit.llf - m.fit(method="IRLS", tol=1e-10, maxiter=100).llf) - crit
+
+    ends = []
+    for direction in (-1.0, 1.0):
+        step, near, far = max(min(se, 5.0), 0.05), b0, None
+        for _ in range(10):
+            cand = near + direction * step
+            if excess(cand) > 0:
+                far = cand
+                break
+            near, step = cand, step * 2
+        ends.append(direction * np.inf if far is None else brentq(excess, min(near, far), max(near, far), xtol=1e-8))
+    return ends[0], ends[1]
+
+
+def logit_model(df: pd.DataFrame, outcome: str, predictors: Sequence[str], *, min_epv: int = 10,
+                confidence: float = 0.95, decimals: int = 4) -> LogitModel:
+    """A logistic regression that the data can carry: at least ``min_epv`` events per parameter.
+
+    The events are the rarer outcome among the complete cases. Transformations include: the levels
+    of a characteristic with fewer than ``min_epv`` events are merged (``MERGED``; a characteristic
+    left with one level does not enter); characteristics enter in the given order while the model
+    keeps at least ``min_epv`` events per parameter, the others are left out; each characteristic
+    that entered is tested as a block (likelihood-ratio test of the model without it); odds ratios
+    get profile-likelihood intervals.
+
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"y": rng.random(400) < 0.3, "a": rng.choice(["x", "z"], 400), "b": rng.choice(list("pqrstuvw"), 400)})
+    >>> m = logit_model(d, "y", ["a", "b"])
+    >>> m.kept, m.n_params <= m.n_events / 10, list(m.blocks["variable"])
+    (['a', 'b'], True, ['a', 'b'])
+    """
+    cols = [outcome, *predictors]
+    d = df.loc[df[cols].notna().all(axis=1), cols].copy()
+    y = d[outcome].astype(bool).to_numpy()
+    rare = y if y.sum() <= len(y) - y.sum() else ~y
+    n_events = int(rare.sum())
+    budget = n_events // min_epv
+    kept, left_out, used = [], [], 0
+    for var in predictors:
+        x = d[var].astype("str")
+        events = pd.Series(rare).groupby(x.to_numpy()).sum()
+        small = events.index[events.to_numpy() < min_epv]
+        if len(small):
+            x = x.where(~x.isin(small), MERGED)
+        d[var] = x
+        k = x.nunique() - 1
+        if k >= 1 and used + k <= budget:
+            kept.append(var)
+            used += k
+        else:
+            left_out.append(var)
+    fit = logit_odds_ratios(d, outcome, kept, confidence=confidence, decimals=decimals, ci="profile")
+    fit = replace(fit, n_dropped=len(df) - len(d))  # incomplete rows were left out above
+    blocks = []
+    for var in kept:
+        rest = [v for v in kept if v != var]
+        reduced = logit_odds_ratios(d, outcome, rest, confidence=confidence, decimals=decimals)
+        stat = max(0.0, 2 * (fit.llf - reduced.llf))
+        dof = fit.n_params - reduced.n_params
+        blocks.append({"variable": var, "df": dof, "statistic": round(stat, decimals),
+                       "p_value": round(float(stats.chi2.sf(stat, dof)), decimals)})
+    blocks = pd.DataFrame(blocks, columns=["variable", "df", "statistic", "p_value"])
+    return LogitModel(fit=fit, blocks=blocks, kept=kept, left_out=left_out, n_events=n_events, n_params=used,
+                      events_per_parameter=n_events / used if used else float("nan"))
 
 
 def covariate_patterns(data: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> pd.DataFrame:

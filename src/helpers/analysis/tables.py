@@ -1,12 +1,22 @@
 """Frequency tables of single-choice and multi-select questions, with base n and non-response.
 
+**The policy for "don't know" and item non-response** (one for every share of the workbook, stated
+in the methods section of the analytic report):
+
+- the base of a share is everyone who answered the question: "don't know" is an answer, a row of
+  its own, and stays in the base (single choice, Likert items alike: ``helpers.analysis.likert``);
+- skipping the question (item non-response) is never in a base: it is counted apart (the
+  ``NONRESPONSE`` row, with no share), so the shares of a single-choice table add up to 100;
+- the headline share is also given with "don't know" out of the base, as a sensitivity line
+  (:func:`pooled` with ``without``).
+
 Every table has one row per answer option plus a row ``NONRESPONSE`` (item non-response), and
 columns
 
 - ``code``: option code (``NONRESPONSE`` for the non-response row),
 - ``n``: respondents who chose it,
 - ``base``: the denominator of ``pct`` (respondents who answered the question; for the
-  non-response row: all respondents),
+  non-response row: all respondents, and no share),
 - ``pct``, ``ci_low``, ``ci_high``: share of the base in percent with its interval
   (for multi-select: % of respondents — the shares add up to more than 100),
 - ``pct_responses`` (multi-select only): share of all ticks.
@@ -36,8 +46,7 @@ def _finish(codes: Sequence[str], counts: np.ndarray, base: int, n_total: int, c
         out["_order"] = np.arange(len(out))
         out = out.sort_values(["n", "_order"], ascending=[False, True], kind="stable").drop(columns="_order")
     nonresp = n_total - base
-    row = {"code": NONRESPONSE, "n": nonresp, "base": n_total,
-           "pct": 100 * nonresp / n_total if n_total else np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    row = {"code": NONRESPONSE, "n": nonresp, "base": n_total, "pct": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     if extra:
         row.update({k: np.nan for k in extra})
     out = pd.concat([out, pd.DataFrame([row]).astype({"n": "int64", "base": "int64", "code": "str"})],
@@ -98,7 +107,7 @@ def multi_select(df: pd.DataFrame, qid: str, options: Sequence[str] | None = Non
     ...                    "q__answered": [True, True, False]})
     >>> t = multi_select(df, "q")
     >>> t[["code", "n", "base", "pct", "pct_responses"]].round(1).to_dict("list")
-    {'code': ['a', 'b', 'NONRESPONSE'], 'n': [2, 1, 1], 'base': [2, 2, 3], 'pct': [100.0, 50.0, 33.3], 'pct_responses': [66.7, 33.3, nan]}
+    {'code': ['a', 'b', 'NONRESPONSE'], 'n': [2, 1, 1], 'base': [2, 2, 3], 'pct': [100.0, 50.0, nan], 'pct_responses': [66.7, 33.3, nan]}
     """
     options = list(options) if options is not None else multi_options(df.columns, qid)
     cols = [f"{qid}__{o}" for o in options]
@@ -178,14 +187,19 @@ def share(flag: pd.Series, *, confidence: float = 0.95, method: str = "wilson") 
     return {"x": x, "n": n, **{k: float(v) for k, v in est.items()}}
 
 
-def pooled(table: pd.DataFrame, codes: Sequence[str]) -> tuple[int, int]:
+def pooled(table: pd.DataFrame, codes: Sequence[str], *, without: Sequence[str] = ()) -> tuple[int, int]:
     """Respondents choosing any of ``codes`` in a single-choice table, and the base: ``(x, base)``.
 
-    >>> pooled(single_choice(pd.Series(["a", "b", "c", None]), ["a", "b", "c"]), ["a", "b"])
-    (2, 3)
+    ``without``: answers taken out of the base — only for the sensitivity line the policy asks for
+    (the headline share also without "don't know"); the shares of the report keep them in.
+
+    >>> t = single_choice(pd.Series(["a", "b", "c", None]), ["a", "b", "c"])
+    >>> pooled(t, ["a", "b"]), pooled(t, ["a", "b"], without=["c"])
+    ((2, 3), (2, 2))
     """
     opts = table[table["code"] != NONRESPONSE]
-    return int(opts.loc[opts["code"].isin(list(codes)), "n"].sum()), int(opts["base"].iloc[0])
+    out = int(opts.loc[opts["code"].isin(list(without)), "n"].sum())
+    return int(opts.loc[opts["code"].isin(list(codes)), "n"].sum()), int(opts["base"].iloc[0]) - out
 
 
 def nonresponse(table: pd.DataFrame) -> int:
@@ -198,3 +212,60 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
     opts = table[table["code"] != NONRESPONSE].reset_index(drop=True)
     order = np.lexsort((np.arange(len(opts)), -opts["n"].to_numpy()))
     return opts.iloc[order].reset_index(drop=True)
+
+
+def rank_groups(df: pd.DataFrame, qid: str, options: Sequence[str], *, alpha: float) -> pd.DataFrame:
+    """Options of a multi-select question in rank order, grouped by paired tests.
+
+    The same respondents answer every option, so two options are compared with the exact McNemar
+    test (``statsmodels``) on those who answered the question. Options are ranked by n (ties in the
+    given order); each is tested against the next one, the p-values Holm-adjusted across these
+    neighbour pairs, and a new group starts only where the adjusted p is below ``alpha``: options of
+    one group cannot be told apart, so a report names the groups, not a strict order.
+
+    Returns ``code, n, base, pct, p_next, p_next_holm, group`` (group 1 = the top group).
+
+    >>> d = pd.DataFrame({"q__a": [True] * 40 + [False] * 10, "q__b": [True] * 38 + [False] * 12,
+    ...                   "q__c": [True] * 5 + [False] * 45})
+    >>> rank_groups(d, "q", ["a", "b", "c"], alpha=0.05)[["code", "group"]].to_dict("list")
+    {'code': ['a', 'b', 'c'], 'group': [1, 1, 2]}
+    """
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    cols = [f"{qid}__{o}" for o in options]
+    ticks = df[cols].fillna(False).astype(bool).to_numpy()
+    answered_col = f"{qid}__answered"
+    answered = (df[answered_col].fillna(False).astype(bool).to_numpy() if answered_col in df.columns
+                else ticks.any(axis=1))
+    ticks = ticks[answered]
+    n = ticks.sum(axis=0)
+    order = np.lexsort((np.arange(len(options)), -n))
+    p_next = np.full(len(options), np.nan)
+    for i, (a, b) in enumerate(zip(order[:-1], order[1:])):
+        x, y = ticks[:, a], ticks[:, b]
+        table = np.array([[np.sum(x & y), np.sum(x & ~y)], [np.sum(~x & y), np.sum(~x & ~y)]])
+        p_next[i] = float(mcnemar(table, exact=True).pvalue)
+    from helpers.analysis.crosstab import holm
+
+    p_holm = holm(p_next)
+    group = np.ones(len(options), dtype=int)
+    for i in range(1, len(options)):
+        group[i] = group[i - 1] + int(p_holm[i - 1] < alpha)
+    base = int(answered.sum())
+    return pd.DataFrame({"code": [options[i] for i in order], "n": n[order].astype("int64"), "base": base,
+                         "pct": 100 * n[order] / base if base else np.nan, "p_next": p_next, "p_next_holm": p_holm,
+                         "group": group})
+
+
+def cochran_q(df: pd.DataFrame, qid: str, options: Sequence[str]) -> dict[str, float]:
+    """Cochran's Q test (``statsmodels``) that all options of a multi-select are ticked equally often,
+    on those who answered: ``{"statistic", "df", "p_value", "n"}``."""
+    from statsmodels.stats.contingency_tables import cochrans_q
+
+    cols = [f"{qid}__{o}" for o in options]
+    ticks = df[cols].fillna(False).astype(bool).to_numpy()
+    answered_col = f"{qid}__answered"
+    answered = (df[answered_col].fillna(False).astype(bool).to_numpy() if answered_col in df.columns
+                else ticks.any(axis=1))
+    res = cochrans_q(ticks[answered].astype(int))
+    return {"statistic": float(res.statistic), "df": int(res.df), "p_value": float(res.pvalue), "n": int(answered.sum())}

@@ -3,7 +3,9 @@
 The registry is data: a new grant needs a new registry, not new code. Each indicator names its
 plan (target, with ``at_least``/``exact``), the fact as the report states it (a ``reported.…``
 value id) and how the workbook computes the fact (``fact.figure``: a figures.json id), or
-``fact.reported_only: true`` when no record-level data exists. % achieved = fact / plan × 100,
+``fact.reported_only: true`` when no record-level data exists. % achieved = fact / plan × 100 for
+counts and sums; a share (unit ``percent``) against its threshold has no % achieved, only
+``achieved`` (met / not met),
 with the recomputed fact when there is one, else the reported fact.
 """
 
@@ -100,7 +102,8 @@ def build(indicators: Sequence[Mapping[str, Any]], values: Mapping[str, float], 
         })
     out = pd.DataFrame(rows)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["pct_achieved"] = np.where(out["plan"] > 0, 100 * out["fact"] / out["plan"], np.nan)
+        # a share against its threshold is met or not met: "98 % of a plan of 80 %" (122 %) means nothing
+        out["pct_achieved"] = np.where((out["plan"] > 0) & (out["unit"] != "percent"), 100 * out["fact"] / out["plan"], np.nan)
     out["achieved"] = pd.array(np.where(out["fact"].isna() | out["plan"].isna(), None, out["fact"] >= out["plan"]),
                                dtype="boolean")
     return out

@@ -40,9 +40,18 @@ def _qualified(qualifier: str, plan: Any, unit: str, lang: str) -> str:
     return (qualifier + " " + _value(plan, unit)).strip()
 
 
+def _achieved(pct: float, unit: str, achieved: Any, labels: Mapping[str, Any]) -> str:
+    """% achieved of a count; «threshold met / not met» of a share (no % of a %)."""
+    if unit == "percent":
+        return "—" if pd.isna(achieved) else labels["threshold"]["met" if bool(achieved) else "not_met"]
+    return _num(pct, 1) + "\u00a0%" if pd.notna(pct) else "—"
+
+
 def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks: list[str] | None = None) -> pd.DataFrame:
     """Plan-vs-fact rows of ``tasks`` as display text (indicator, plan, fact, reported fact, % achieved, basis);
     without a hand-made report (no reported fact at all) the reported-fact column is left out.
+
+    A share indicator (unit ``percent``) shows whether its threshold is met, not a % of a %.
 
     >>> pvf = pd.DataFrame({"task": ["t"], "indicator": ["Консультации"], "indicator_kk": ["Кеңестер"], "unit": ["count"],
     ...     "plan": [500.0], "plan_qualifier": ["exact"], "fact": [752.0], "fact_reported": [752.0],
@@ -60,7 +69,8 @@ def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks:
         c["plan"]: [_qualified(q.get(qq, ""), p, u, lang) for p, u, qq in zip(d["plan"], d["unit"], d["plan_qualifier"])],
         c["fact"]: [_value(f, u) for f, u in zip(d["fact"], d["unit"])],
         c["fact_reported"]: [_value(f, u) for f, u in zip(d["fact_reported"], d["unit"])],
-        c["pct_achieved"]: [_num(x, 1) + "\u00a0%" if pd.notna(x) else "—" for x in d["pct_achieved"]],
+        c["pct_achieved"]: [_achieved(x, u, a, labels) for x, u, a in zip(d["pct_achieved"], d["unit"],
+                                                                          d.get("achieved", pd.Series([pd.NA] * len(d))))],
         c["fact_basis"]: [labels["basis"].get(b, b) for b in d["fact_basis"]],
     })
     if pvf["fact_reported"].isna().all():  # no hand-made report: no column of its figures
@@ -125,3 +135,28 @@ def reported_whole_by_dimension(stats: pd.DataFrame) -> dict[str, dict[str, int]
     for table, code, n in zip(stats["table"], codes, stats["n_whole"], strict=True):
         out[dims[table]][code] = int(n)
     return out
+
+
+def satisfaction_offices(published: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, Any],
+                         confidence: float) -> pd.DataFrame:
+    """Positive share of the rated consultations per office, as published
+    (:func:`helpers.grant.satisfaction.published`): office, rated consultations, share and interval;
+    a share hidden to protect a small count of negative ratings shows ``labels["hidden_mark"]``.
+
+    >>> pub = pd.DataFrame({"dimension": ["office"] * 2, "group": ["A", "B"], "n_rated": [40.0, 36.0],
+    ...                     "share_positive_pct": [100.0, float("nan")], "ci_low_pct": [91.2, float("nan")],
+    ...                     "ci_high_pct": [100.0, float("nan")]})
+    >>> labels = {"columns": {"office": "Кабинет", "rated": "Оценок", "share_positive": "Доля"}, "hidden_mark": "×", "ci": "ДИ"}
+    >>> satisfaction_offices(pub, {"A": "Кабинет А"}, labels, 0.95).iloc[:, 3].tolist()
+    ['91,2–100,0', '×']
+    """
+    c = labels["columns"]
+    d = published[published["dimension"] == "office"]
+    mark = labels["hidden_mark"]
+    ci = f"{confidence * 100:g}\u00a0% {labels['ci']}"
+    return pd.DataFrame({
+        c["office"]: [names.get(g, g) for g in d["group"]],
+        c["rated"]: [_num(n) for n in d["n_rated"]],
+        c["share_positive"]: [mark if pd.isna(v) else _num(v, 1) + "\u00a0%" for v in d["share_positive_pct"]],
+        ci: [mark if pd.isna(lo) else f"{_num(lo, 1)}–{_num(hi, 1)}" for lo, hi in zip(d["ci_low_pct"], d["ci_high_pct"])],
+    }).reset_index(drop=True)
