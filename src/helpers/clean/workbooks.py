@@ -3,7 +3,7 @@
 The sheet is the one visible sheet whose first rows hold the expected header (a hidden sheet is
 never read silently; several matching sheets are an error naming them); rows above the header are
 title rows. Date cells read as ``2021-04-02 00:00:00``, whole numbers without ``.0``. Hidden rows
-are known for xlsx (openpyxl) and ods (``content.xml``), not for xls (a log line says so).
+are known for xlsx (the sheet's XML) and ods (``content.xml``), not for xls (a log line says so).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from helpers.clean import CleaningError
 from helpers.clean.read import SCAN_ROWS, RawTable, find_header, frame_under
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_XLSX = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 
@@ -94,16 +96,26 @@ def _hidden_rows(path: Path, sheet: str, height: int) -> tuple[set[int], list[st
     """The (1-based) rows hidden in ``sheet``, and a log line when they cannot be known (.xls)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path)  # not read-only: row_dimensions need the full reader
-        try:
-            return {r for r, d in wb[sheet].row_dimensions.items() if d.hidden and r <= height}, []
-        finally:
-            wb.close()
+        return _hidden_rows_xlsx(path, sheet, height), []
     if suffix == ".ods":
         return _hidden_rows_ods(path, sheet, height), []
     return set(), ["hidden rows cannot be detected in .xls files (save the workbook as .xlsx to have them checked)"]
+
+
+def _hidden_rows_xlsx(path: Path, sheet: str, height: int) -> set[int]:
+    """Rows of ``sheet`` marked ``hidden`` in its worksheet XML (found through the workbook's relationships)."""
+    with zipfile.ZipFile(path) as z:
+        ids = {s.get("name"): s.get(f"{_REL}id") for s in ElementTree.fromstring(z.read("xl/workbook.xml")).iter(f"{_XLSX}sheet")}
+        rels = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        target = rels[ids[sheet]]
+        hidden = set()
+        with z.open(target.lstrip("/") if target.startswith("/") else f"xl/{target}") as f:
+            for _, el in ElementTree.iterparse(f):
+                if el.tag == f"{_XLSX}row":
+                    if el.get("hidden") in ("1", "true") and int(el.get("r")) <= height:
+                        hidden.add(int(el.get("r")))
+                    el.clear()
+    return hidden
 
 
 def _hidden_rows_ods(path: Path, sheet: str, height: int) -> set[int]:
