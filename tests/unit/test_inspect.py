@@ -63,3 +63,12 @@ def test__inspect__a_file_it_cannot_read_is_an_error_naming_it(tmp_path, capsys)
     bad.write_bytes(b"")
     assert main(["inspect", str(bad)]) == 2
     assert "export.csv: empty file" in capsys.readouterr().err
+
+
+def test__inspect__its_draft_beside_an_input_is_skipped_by_the_run_with_a_log_line(tmp_path):
+    from helpers.clean import read
+
+    path, _ = _export(tmp_path)
+    draft.write(draft.inspect_file(path, paths.CONFIG), path)
+    files, log = read.discover(tmp_path, tmp_path)
+    assert files == [path] and log == ["skipped population_ru.csv.draft.yaml: a draft written by `python -m helpers inspect`"]

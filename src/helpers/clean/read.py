@@ -91,6 +91,8 @@ def _skip_reason(p: Path) -> str | None:
         return "an Excel lock file (the workbook is open somewhere)"
     if p.name.startswith(".~lock."):
         return "a LibreOffice lock file (the workbook is open somewhere)"
+    if p.name.endswith(".draft.yaml"):
+        return "a draft written by `python -m helpers inspect`"
     if p.name.startswith(".") or p.name.lower() in ("thumbs.db", "desktop.ini"):
         return "a hidden or system file"
     return "a folder (folders are not read)" if p.is_dir() else None
