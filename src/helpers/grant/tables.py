@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.analysis.disclosure import protect
+
 from helpers.figures import fill, format_number
 
 
@@ -79,14 +81,29 @@ def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks:
 
 
 def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], reported: Mapping[str, int] | None,
-                   labels: Mapping[str, Any]) -> pd.DataFrame:
-    """One section-4 table: category, people (whole), share, and the hand-made report's whole number."""
+                   labels: Mapping[str, Any], threshold: int = 0, *, secondary: bool = True) -> pd.DataFrame:
+    """One section-4 table: category, people (whole), share, and the hand-made report's whole number.
+
+    With ``threshold``, counts of ``0 < n < threshold`` people are hidden (``labels["hidden_mark"]``),
+    with their share, and so many more cells that none can be recovered from the published total
+    (:func:`helpers.analysis.disclosure.protect`); the hand-made report's own figures are a published
+    document and stay.
+
+    >>> dis = pd.DataFrame({"dimension": "sex", "category": ["male", "female", "not_stated"], "n": [40, 57, 3],
+    ...                     "share_pct": [40.0, 57.0, 3.0], "order": [0, 1, 2]})
+    >>> labels = {"columns": {"category": "К", "people": "Ч", "share": "Д"}, "categories": {}, "hidden_mark": "×"}
+    >>> disaggregation(dis, "sex", {}, None, labels, 5)["Ч"].tolist()
+    ['×', '57', '×']
+    """
     c = labels["columns"]
     d = dis[dis["dimension"] == dimension].sort_values("order")
+    n = d["n"].astype(int).tolist()
+    hide = protect(n, [list(range(len(n)))], threshold, secondary=secondary, keep_published=[0]).hidden if threshold else [False] * len(n)
+    mark = labels.get("hidden_mark", "×")
     out = pd.DataFrame({
         c["category"]: [names.get(k, labels["categories"].get(k, k)) for k in d["category"]],
-        c["people"]: [_num(n) for n in d["n"]],
-        c["share"]: [_num(s, 1) + "\u00a0%" for s in d["share_pct"]],
+        c["people"]: [mark if h else _num(x) for x, h in zip(n, hide)],
+        c["share"]: [mark if h else _num(s, 1) + "\u00a0%" for s, h in zip(d["share_pct"], hide)],
     })
     if reported is not None:
         out[c["reported_whole"]] = [_num(reported[k]) if k in reported else "—" for k in d["category"]]
