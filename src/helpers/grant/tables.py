@@ -6,7 +6,7 @@ Column headers and category words come from the ``labels`` section of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -81,13 +81,15 @@ def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks:
 
 
 def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], reported: Mapping[str, int] | None,
-                   labels: Mapping[str, Any], threshold: int = 0, *, secondary: bool = True) -> pd.DataFrame:
+                   labels: Mapping[str, Any], threshold: int = 0, *, secondary: bool = True,
+                   published_groups: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
     """One section-4 table: category, people (whole), share, and the hand-made report's whole number.
 
     With ``threshold``, counts of ``0 < n < threshold`` people are hidden (``labels["hidden_mark"]``),
     with their share, and so many more cells that none can be recovered from the published total
-    (:func:`helpers.analysis.disclosure.protect`); the hand-made report's own figures are a published
-    document and stay.
+    (:func:`helpers.analysis.disclosure.protect`), nor from the sums of ``published_groups`` the report
+    states elsewhere (the socially vulnerable: a group of categories); the hand-made report's own
+    figures are a published document and stay.
 
     >>> dis = pd.DataFrame({"dimension": "sex", "category": ["male", "female", "not_stated"], "n": [40, 57, 3],
     ...                     "share_pct": [40.0, 57.0, 3.0], "order": [0, 1, 2]})
@@ -98,7 +100,10 @@ def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], 
     c = labels["columns"]
     d = dis[dis["dimension"] == dimension].sort_values("order")
     n = d["n"].astype(int).tolist()
-    hide = protect(n, [list(range(len(n)))], threshold, secondary=secondary, keep_published=[0]).hidden if threshold else [False] * len(n)
+    cats = list(d["category"])
+    sums = [list(range(len(n)))] + [[cats.index(k) for k in group if k in cats] for group in published_groups]
+    hide = (protect(n, sums, threshold, secondary=secondary, keep_published=range(len(sums))).hidden if threshold
+            else [False] * len(n))
     mark = labels.get("hidden_mark", "×")
     out = pd.DataFrame({
         c["category"]: [names.get(k, labels["categories"].get(k, k)) for k in d["category"]],
