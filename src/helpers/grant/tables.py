@@ -6,7 +6,7 @@ Column headers and category words come from the ``labels`` section of
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -80,6 +80,23 @@ def plan_vs_fact(pvf: pd.DataFrame, labels: Mapping[str, Any], lang: str, tasks:
     return out.reset_index(drop=True)
 
 
+def hidden_categories(dis: pd.DataFrame, dimension: str, threshold: int, *, secondary: bool = True,
+                      published_groups: Sequence[Sequence[str]] = ()) -> list[str]:
+    """The categories of a section-4 table whose count of people is not published (:func:`disaggregation`).
+
+    >>> dis = pd.DataFrame({"dimension": "sex", "category": ["male", "female", "not_stated"], "n": [40, 57, 3], "order": [0, 1, 2]})
+    >>> hidden_categories(dis, "sex", 5)
+    ['male', 'not_stated']
+    """
+    d = dis[dis["dimension"] == dimension].sort_values("order")
+    n, cats = d["n"].astype(int).tolist(), list(d["category"])
+    if not threshold:
+        return []
+    sums = [list(range(len(n)))] + [[cats.index(k) for k in group if k in cats] for group in published_groups]
+    hidden = protect(n, sums, threshold, secondary=secondary, keep_published=range(len(sums))).hidden
+    return [k for k, h in zip(cats, hidden) if h]
+
+
 def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], reported: Mapping[str, int] | None,
                    labels: Mapping[str, Any], threshold: int = 0, *, secondary: bool = True,
                    published_groups: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
@@ -100,10 +117,8 @@ def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], 
     c = labels["columns"]
     d = dis[dis["dimension"] == dimension].sort_values("order")
     n = d["n"].astype(int).tolist()
-    cats = list(d["category"])
-    sums = [list(range(len(n)))] + [[cats.index(k) for k in group if k in cats] for group in published_groups]
-    hide = (protect(n, sums, threshold, secondary=secondary, keep_published=range(len(sums))).hidden if threshold
-            else [False] * len(n))
+    hidden = set(hidden_categories(dis, dimension, threshold, secondary=secondary, published_groups=published_groups))
+    hide = [k in hidden for k in d["category"]]
     mark = labels.get("hidden_mark", "×")
     out = pd.DataFrame({
         c["category"]: [names.get(k, labels["categories"].get(k, k)) for k in d["category"]],
@@ -115,9 +130,11 @@ def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], 
     return out.reset_index(drop=True)
 
 
-def audit_annex(audit_df: pd.DataFrame, labels: Mapping[str, Any], lang: str) -> pd.DataFrame:
+def audit_annex(audit_df: pd.DataFrame, labels: Mapping[str, Any], lang: str, hidden: Collection[str] = ()) -> pd.DataFrame:
     """The audit as a reader table: check, reported, recomputed, difference, status, where in the report
-    and note — each in ``lang`` — and the report's own words.
+    and note — each in ``lang`` — and the report's own words. The checks in ``hidden`` compare a count the
+    report does not publish (a small category of people): their recomputed value, difference and status
+    show ``labels["hidden_mark"]``.
 
     The column ``labels["columns"]["quote"]`` holds verbatim quotations of the hand-made report (Russian,
     as printed; empty when the check quotes nothing): show it as quotations
@@ -132,12 +149,14 @@ def audit_annex(audit_df: pd.DataFrame, labels: Mapping[str, Any], lang: str) ->
     ['Жиыны', '926', '920', '6', 'сәйкессіздік', '§1, 2-міндет', 'Всего приняли участие: 926', '']
     """
     c = labels["columns"]
+    mark = labels.get("hidden_mark", "×")
+    secret = audit_df["check"].isin(list(hidden)).tolist() if "check" in audit_df.columns else [False] * len(audit_df)
     return pd.DataFrame({
         c["check"]: audit_df[f"label_{lang}"],
         c["reported"]: [_value(x, "") for x in audit_df["reported"]],
-        c["recomputed"]: [_value(round(x, 4), "") for x in audit_df["recomputed"]],
-        c["difference"]: [_value(round(x, 4), "") for x in audit_df["difference"]],
-        c["status"]: [labels["status"][s] for s in audit_df["status"]],
+        c["recomputed"]: [mark if h else _value(round(x, 4), "") for x, h in zip(audit_df["recomputed"], secret)],
+        c["difference"]: [mark if h else _value(round(x, 4), "") for x, h in zip(audit_df["difference"], secret)],
+        c["status"]: [mark if h else labels["status"][s] for s, h in zip(audit_df["status"], secret)],
         c["source"]: audit_df[f"source_{lang}"],
         c["quote"]: audit_df["quote"],
         c["note"]: audit_df[f"note_{lang}"],
