@@ -212,25 +212,19 @@ def _unmet(block: str, figs: Mapping[str, Any]) -> list[str]:
             for w in (m.group(1).split() if m else []) if has(w.lstrip("!")) == w.startswith("!")]
 
 
-def omitted(sections: Mapping[str, str], figs: Mapping[str, Any]) -> list[tuple[str, int, list[str]]]:
-    """``(section, paragraph number, conditions not met)`` of every paragraph a run leaves out.
+def section_text(sections: Mapping[str, str], section: str, figs: Mapping[str, Any]) -> str:
+    """A section's text without the paragraphs whose ``<!-- needs: … -->`` conditions the record does
+    not meet (each left out with a log line); placeholders not filled yet.
 
     A paragraph that begins with ``<!-- needs: id … prefix* !other* -->`` is shown only when the
     record holds each id (and some figure under each prefix) and none of the ``!`` ones: a hand-made
     report's transcription, a published reference figure or a previous wave switch their paragraphs
     on (and a ``!`` paragraph says what is shown in their absence).
 
-    >>> omitted({"s": "Always.\\n\\n<!-- needs: reported.* a.b -->\\nWith a report: {{ reported.x }}.\\n\\n"
-    ...               "<!-- needs: !reported.* -->\\nNo hand-made report was given."}, {"a.b": {}})
-    [('s', 2, ['no reported.*'])]
+    >>> section_text({"s": "Always.\\n\\n<!-- needs: reported.* a.b -->\\nWith a report: {{ reported.x }}.\\n\\n"
+    ...                    "<!-- needs: !reported.* -->\\nNo hand-made report was given."}, "s", {"a.b": {}})
+    'Always.\\n\\nNo hand-made report was given.'
     """
-    return [(name, i, unmet) for name, body in sections.items()
-            for i, block in enumerate(_blocks(body), 1) if (unmet := _unmet(block, figs))]
-
-
-def section_text(sections: Mapping[str, str], section: str, figs: Mapping[str, Any]) -> str:
-    """A section's text without the paragraphs whose ``<!-- needs: … -->`` conditions the record does
-    not meet (:func:`omitted`; each left out with a log line); placeholders not filled yet."""
     if section not in sections:
         raise KeyError(f"text section {section!r} missing (have: {sorted(sections)})")
     kept = []
