@@ -99,7 +99,7 @@ def values(frame: pl.DataFrame, column: str, ref: Reference, field_name: str | N
     """A value-list column (``config/journal_values.yaml``, social categories) → codes, unknown flags."""
     name = field_name or column
     options = ref.social["categories"] if name == "social_category" else ref.values[name]
-    return answers.code_single(frame[column], answers.label_codes(options))
+    return answers.code_single(frame[column], ref.label_codes(options))
 
 
 def region_column(frame: pl.DataFrame, column: str, ref: Reference, source_file: str) -> tuple[pl.Series, pl.Series, pl.DataFrame]:

@@ -142,7 +142,7 @@ def _cells(cells: pl.DataFrame, q: Mapping, name: str, j: int, ref: Reference,
     out: dict[str, pl.Series | pl.Expr] = {f"_test{j}": match_key(v).str.contains(TEST_PATTERN).fill_null(False)}
     fixes = None
     if kind in ("single", "likert", "grid"):
-        code, unknown = answers.code_single(cells["v"], answers.label_codes(q["options"]))
+        code, unknown = answers.code_single(cells["v"], ref.label_codes(q["options"]))
         if qid == "region":
             code, unknown, fixes = _regions(cells["v"], code, unknown, ref, source_file)
         out |= {name: code, f"_unknown{j}": pl.when(unknown).then(v)}

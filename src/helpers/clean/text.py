@@ -65,6 +65,15 @@ TOTALS_WORDS: tuple[str, ...] = (
 PROVENANCE: tuple[str, ...] = ("source_file", "source_row")
 
 
+def _mapping(table: dict[str, str]) -> tuple[pl.Expr, pl.Expr]:
+    """``table`` as the two list literals of ``str.replace_many``, made once (not per call)."""
+    return pl.lit(pl.Series(list(table)).implode()), pl.lit(pl.Series(list(table.values())).implode())
+
+
+_UNICODE_FIXES = _mapping({**dict.fromkeys(INVISIBLE, ""), **ASCII_TWINS})
+_FOLDS = _mapping({**_CASEFOLD, "ё": "е"})
+
+
 def _let(e: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``body(e)`` with ``e`` computed once however often ``body`` reads it (a struct field: Polars does not
     share a subexpression between the branches of ``when``, nor in an eager ``select``)."""
@@ -85,7 +94,7 @@ def clean_text(e: pl.Expr) -> pl.Expr:
     ['Да нет', None, '12 3', None]
     """
     def unicode(text: pl.Expr) -> pl.Expr:  # steps that concern non-ASCII texts only
-        fixed = text.str.replace_many({**dict.fromkeys(INVISIBLE, ""), **ASCII_TWINS}).str.normalize("NFC")
+        fixed = text.str.replace_many(*_UNICODE_FIXES).str.normalize("NFC")
         return pl.when(text.str.contains(_NON_ASCII)).then(fixed).otherwise(text)
 
     return _let(e.cast(pl.String), unicode).str.replace_all(_SPACES, " ").str.strip_chars(" ").replace("", None)
@@ -130,7 +139,7 @@ def match_key(e: pl.Expr) -> pl.Expr:
     >>> pl.DataFrame({"x": [" Положительно ", "ОТРИЦАТЕЛЬНО", "Нет, не слышал(а)", "Kарагандинская", "Её"]}).select(match_key(pl.col("x"))).to_series().to_list()
     ['положительно', 'отрицательно', 'нет, не слышал(а)', 'карагандинская', 'ее']
     """
-    return fix_lookalikes(clean_text(e)).str.to_lowercase().str.replace_many({**_CASEFOLD, "ё": "е"})
+    return fix_lookalikes(clean_text(e)).str.to_lowercase().str.replace_many(*_FOLDS)
 
 
 # --- numbers ---------------------------------------------------------------------------------
