@@ -14,7 +14,7 @@ run naming both rows or files.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -57,6 +57,16 @@ def _trainer_ids(trainers: pl.Series, salt: str) -> pl.Series:
     return pl.Series([";".join(sorted(i for p in ps if isinstance(i := ids.get(p), str))) or None for ps in parts], dtype=pl.String)
 
 
+def id_prefixes(values: Mapping) -> dict[str, str]:
+    """Event type code → the prefix of its event ids (``id_prefix`` in ``config/journal_values.yaml``,
+    else the code in capitals): event ``<prefix>-<number, two digits or more>``.
+
+    >>> id_prefixes({"event_type": [{"code": "round_table", "id_prefix": "RT"}, {"code": "webinar"}]})
+    {'round_table': 'RT', 'webinar': 'WEBINAR'}
+    """
+    return {o["code"]: str(o.get("id_prefix") or o["code"].upper()) for o in values["event_type"]}
+
+
 def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: str) -> handtyped.FileResult:
     """Clean the event register."""
     missing = [c for c in REGISTER_COLUMNS if c not in raw.frame.columns]
@@ -77,7 +87,7 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
     outcome = rules.collect(marked, source_file, mask=masker)
     kept = outcome.kept
     still = marked["_rule"].is_null()  # a rejected row's type is no label to learn (a totals line's «Итого: 18»)
-    prefix = pl.col("_type").replace_strict({"round_table": "RT", "training": "TR"}, default=None)
+    prefix = pl.col("_type").replace_strict(id_prefixes(ref.values), default=None)
     topic = _masked("topic", masker).str.strip_chars("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "")
     clean = kept.with_columns(
         pl.concat_str([prefix, pl.lit("-"), pl.col("_no").cast(pl.String).str.zfill(2)]).alias("event_id"),
