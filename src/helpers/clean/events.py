@@ -76,7 +76,7 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
     etype, unknown_type = handtyped.values(frame, "event_type", ref)
     order = dates.decide_order(frame["date"], source_rows=frame["source_row"], name=source_file, column="date")
     number = whole_number(pl.col("event_no"))
-    frame = frame.with_columns(pl.lit(etype).alias("_type"), number.value.alias("_no"), dates.parse(pl.col("date"), order).alias("_date"))
+    frame = frame.with_columns(pl.lit(etype).alias("_type"), number.value.alias("_no"), order.values.alias("_date"))
     marked = rules.apply(frame, [
         rules.Rule("hidden_row", RULES["hidden_row"], pl.col("hidden")),
         rules.Rule("totals_row", RULES["totals_row"], is_totals_row(REGISTER_COLUMNS)),

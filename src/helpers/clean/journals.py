@@ -62,7 +62,7 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
     region, region_unknown, fixes = handtyped.region_column(frame, "region", ref, source_file)
     start, end = period
     frame = frame.with_columns(
-        dates.parse(pl.col("date"), order).alias("_date"), n_parties.alias("_parties"), age.alias("_age"),
+        order.values.alias("_date"), n_parties.alias("_parties"), age.alias("_age"),
         handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
         *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"),
     ).with_columns(pl.concat_str([pl.col("_date").dt.strftime("%Y-%m-%d %H:%M:%S").fill_null(""), pl.col("_person").fill_null(""),
