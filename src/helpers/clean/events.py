@@ -139,13 +139,13 @@ def read_participants(path: Path, name: str, ref: Reference) -> read.RawTable:
 def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, salt: str, event_id: str) -> handtyped.FileResult:
     """Clean one participant list (read by :func:`read_participants`)."""
     frame, header_of = handtyped.prepare(raw, ref.headers["participants"], source_file)
-    age, age_rules = handtyped.count_rules("age", header_of["age"], ref.age_bands["min_age"], ref.age_bands["max_age"], RULES)
     coded = {c: handtyped.values(frame, c, ref) for c in ("sex", "social_category", "country")}
     region, region_unknown, fixes = handtyped.region_column(frame, "region", ref, source_file)
-    frame = frame.with_columns(age.alias("_age"), handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
+    frame = frame.with_columns(handtyped.read_count("age", ref.age_bands["min_age"], ref.age_bands["max_age"]).alias("_age"),
+                               handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
                                *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"))
     marked = rules.apply(frame, [
-        *handtyped.opening_rules(frame, ["name"], RULES, header_of["name"]), *age_rules,
+        *handtyped.opening_rules(frame, ["name"], RULES, header_of["name"]), *handtyped.count_rules("_age", "age", header_of["age"], RULES),
         rules.Duplicate("duplicate_participant", "same person as row {kept} (kept)", key=["_person"]),
     ])
     names = frozenset(frame["name"].drop_nulls().unique().to_list())
@@ -158,5 +158,5 @@ def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, sal
     clean = kept.with_columns(
         ids.alias("participant_id"), pl.lit(event_id).alias("event_id"), pl.col("_region").alias("region"),
         pl.lit(source_file).alias("source_file"), *(pl.col(f"_{c}").alias(c) for c in coded),
-    ).with_columns(handtyped.demographics(pl.col("_age"), pl.col("social_category"), ref, age_band)).select(PARTICIPANT_COLUMNS)
+    ).with_columns(handtyped.demographics(handtyped.count_value("_age"), pl.col("social_category"), ref, age_band)).select(PARTICIPANT_COLUMNS)
     return handtyped.FileResult(clean, outcome, unknown, fixes, [f"{source_file}: {line}" for line in raw.log])
