@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-from helpers.clean import CleaningError, events, handtyped, journals, names, offices, read, rules, surveys, write
+from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, names, offices, read, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
 from helpers.clean.masking import mask
@@ -121,7 +121,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     valid are they written. Timestamps outside ``period`` ± ``margin_days`` are rejected.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    names.load_ner()  # free texts need it: loaded while the exports are read
+    names.load_ner(), name_lexicon.load()  # the name masker's models, loaded while the exports are read
     ref = load_reference(config_dir, period)
     results = []
     log: list[str] = []
@@ -164,6 +164,7 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     are written only when all are valid. Regions and offices' regions are those of ``period``.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    name_lexicon.load()  # the name masker's dictionary, loaded while the files are read
     ref = load_reference(config_dir, period)
     office_list = offices.load_offices(config_dir, period)
     log: list[str] = []
