@@ -209,7 +209,8 @@ def test__is_totals_row__totals_word_in_the_first_cell(first):
 
 
 def test__is_totals_row__blank_cells_skipped():
-    rows = [(2, None, " ", "Итого", "25"), (3, "\u200b", "Всего", None, None), (4, None, None, None, "Итого"), (5, "2", "Total", None, None)]
+    """Cells as clean_text gives them: a blank cell is null."""
+    rows = [(2, None, None, "Итого", "25"), (3, None, "Всего", None, None), (4, None, None, None, "Итого"), (5, "2", "Total", None, None)]
     assert totals(rows) == [True, True, True, True]
 
 

@@ -4,6 +4,7 @@ and a participant number is never a contact's digits."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pandas as pd
 from helpers import paths
 from helpers.clean import events
 from helpers.clean.reference import load_reference
+from helpers.clean.schemas import EVENT_ID
 from helpers.grant import transcripts
 
 REPORT = paths.TESTS / "fixtures" / "raw" / "report_2021"
@@ -44,3 +46,13 @@ def test__read_transcriptions__register_masked_the_other_files_as_printed(tmp_pa
     assert transcripts.values_from(frames, transcripts.label_codes(paths.CONFIG))["reported.event.RT-01"] == 25
     partners = pd.read_csv(folder / "partners.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(frames["partners"], partners)  # «Восточно-Казахстанский центр»: no name
+
+
+def test__clean_register__a_new_event_type_gets_ids_from_its_configured_prefix(tmp_path):
+    """Event types are data: another organisation's «Вебинар» (``id_prefix: WEB``) gives ``WEB-<number>``."""
+    f = _report_dir(tmp_path, event_type="Вебинар", event_no="7") / "events_register.csv"
+    ref = load_reference(paths.CONFIG)
+    values = {**ref.values, "event_type": [*ref.values["event_type"], {"code": "webinar", "id_prefix": "WEB", "ru": "Вебинар", "kk": "Вебинар"}]}
+    res = events.clean_register(events.read_register(f, "r.csv"), dataclasses.replace(ref, values=values), "r.csv", "salt")
+    assert res.clean.row(0, named=True)["event_id"] == "WEB-07" and res.clean.row(0, named=True)["event_type"] == "webinar"
+    assert res.clean["event_id"].str.contains(EVENT_ID).all()

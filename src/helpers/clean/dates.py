@@ -21,14 +21,14 @@ Usage per file and column::
     order = decide_order(raw["Отметка времени"], source_rows=raw["source_row"],
                          name="surveys/population_ru.csv", column="Отметка времени")
     log.info(order.reason)                       # and the reviewer edition shows it
-    frame = raw.with_columns(parse(raw["Отметка времени"], order).alias("submitted_at"))
+    frame = raw.with_columns(order.values.alias("submitted_at"))  # the column read in that order
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 import polars as pl
@@ -78,7 +78,8 @@ _DAY_US = 86_400_000_000
 
 @dataclass(frozen=True)
 class DateOrder:
-    """How a column writes day and month, and why: ``reason`` is the run log's sentence.
+    """How a column writes day and month, and why: ``reason`` is the run log's sentence; ``values``
+    the column read in that order (:func:`decide_order` reads it in both).
 
     >>> DateOrder("day_first", "given").order
     'day_first'
@@ -86,6 +87,7 @@ class DateOrder:
 
     order: Order
     reason: str
+    values: pl.Series | None = field(default=None, repr=False, compare=False)
 
 
 def _key(header: str) -> str:
@@ -214,15 +216,10 @@ def parse(values: Values, order: DateOrder | Order) -> Values:
     return _parse_series(values, [how]).to_series().alias(values.name)
 
 
-def _evidence(values: pl.Series, source_rows: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Rows that are real dates read day first but not month first (their first part is above 12), and
-    rows that are real dates read month first but not day first. (``31.02.2021`` or ``45.13.2021`` is
-    no evidence: no date in either order; ISO dates and serials read alike in both.)"""
-    frame = pl.DataFrame({"v": values.cast(pl.String), "row": source_rows}).hstack(
-        _parse_series(values, ["day_first", "month_first"]).rename({"day_first": "day", "month_first": "month"}))
-    day = frame.filter(pl.col("day").is_not_null() & pl.col("month").is_null())
-    month = frame.filter(pl.col("month").is_not_null() & pl.col("day").is_null())
-    return day, month
+def _both_orders(values: pl.Series, source_rows: pl.Series) -> pl.DataFrame:
+    """The text (``v``), the row, and the column read day first (``day_first``) and month first (``month_first``)."""
+    return pl.DataFrame({"v": values.cast(pl.String), "row": source_rows}).hstack(
+        _parse_series(values, ["day_first", "month_first"]))
 
 
 def _shown(frame: pl.DataFrame) -> str:
@@ -235,18 +232,16 @@ def _dates(n: int, kind: str = "") -> str:
     return f"{n} {kind}date{'' if n == 1 else 's'}"
 
 
-def _by_evidence(where: str, found: pl.DataFrame, order: Order) -> DateOrder:
+def _by_evidence(where: str, found: pl.DataFrame, order: Order) -> str:
     part, other = ("first", "second") if order == "day_first" else ("second", "first")
-    return DateOrder(order, f"{where}: {ORDER_WORDS[order]}: {_shown(found)} "
-                            f"({_dates(found.height)} with a {part} part above 12, none with a {other})")
+    return f"{where}: {ORDER_WORDS[order]}: {_shown(found)} ({_dates(found.height)} with a {part} part above 12, none with a {other})"
 
 
-def _by_locale(where: str, values: pl.Series, column: str, default: Order | None) -> DateOrder:
-    order = default or default_order(column)
+def _by_locale(where: str, values: pl.Series, column: str, order: Order, given: bool) -> str:
     n = values.cast(pl.String).str.strip_chars().str.contains(_NUMERIC).sum()  # values with a day/month layout
-    source = "the order given for this file" if default else f"the export's locale (header «{column}»)"
+    source = "the order given for this file" if given else f"the export's locale (header «{column}»)"
     seen = f"no real date with a day or month part above 12 among {_dates(n, 'day/month ')}" if n else "no day/month dates"
-    return DateOrder(order, f"{where}: {ORDER_WORDS[order]}: no evidence ({seen}): {source}")
+    return f"{where}: {ORDER_WORDS[order]}: no evidence ({seen}): {source}"
 
 
 def decide_order(values: pl.Series, *, source_rows: pl.Series, name: str, column: str,
@@ -267,7 +262,8 @@ def decide_order(values: pl.Series, *, source_rows: pl.Series, name: str, column
     Returns
     -------
     DateOrder
-        The order and the log line: the file, the column, the decision and its evidence.
+        The order, the log line (the file, the column, the decision and its evidence), and the
+        column read in that order (``values``: :func:`parse` of it, done already).
 
     Raises
     ------
@@ -275,19 +271,26 @@ def decide_order(values: pl.Series, *, source_rows: pl.Series, name: str, column
         When one value reads day first and another month first (a row of each is named).
 
     >>> s, rows = pl.Series(["03.04.2021", "25.04.2021"]), pl.Series([2, 3])
-    >>> decide_order(s, source_rows=rows, name="j.csv", column="Дата").reason
+    >>> order = decide_order(s, source_rows=rows, name="j.csv", column="Дата")
+    >>> order.reason
     'j.csv, column «Дата»: day first: row 3 reads 25.04.2021 (1 date with a first part above 12, none with a second)'
+    >>> order.values.dt.to_string("%Y-%m-%d").to_list() == parse(s, "day_first").dt.to_string("%Y-%m-%d").to_list() == ["2021-04-03", "2021-04-25"]
+    True
     """
-    day, month = _evidence(values, source_rows)
+    both = _both_orders(values, source_rows)
+    day = both.filter(pl.col("day_first").is_not_null() & pl.col("month_first").is_null())  # a first part above 12
+    month = both.filter(pl.col("month_first").is_not_null() & pl.col("day_first").is_null())  # a second part above 12
     where = f"{name}, column «{column}»"
     if day.height and month.height:
         raise CleaningError(f"{where}: day and month in both orders: {_shown(day)} (day first), "
                             f"{_shown(month)} (month first)")
-    if day.height:
-        return _by_evidence(where, day, "day_first")
-    if month.height:
-        return _by_evidence(where, month, "month_first")
-    return _by_locale(where, values, column, default)
+    if day.height or month.height:
+        order: Order = "day_first" if day.height else "month_first"
+        reason = _by_evidence(where, day if day.height else month, order)
+    else:
+        order = default or default_order(column)
+        reason = _by_locale(where, values, column, order, default is not None)
+    return DateOrder(order, reason, both[order].alias(values.name))
 
 
 def fieldwork_window(start: dt.date, end: dt.date, margin_days: int) -> tuple[dt.date, dt.date]:

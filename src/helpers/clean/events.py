@@ -14,7 +14,7 @@ run naming both rows or files.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -57,6 +57,16 @@ def _trainer_ids(trainers: pl.Series, salt: str) -> pl.Series:
     return pl.Series([";".join(sorted(i for p in ps if isinstance(i := ids.get(p), str))) or None for ps in parts], dtype=pl.String)
 
 
+def id_prefixes(values: Mapping) -> dict[str, str]:
+    """Event type code → the prefix of its event ids (``id_prefix`` in ``config/journal_values.yaml``,
+    else the code in capitals): event ``<prefix>-<number, two digits or more>``.
+
+    >>> id_prefixes({"event_type": [{"code": "round_table", "id_prefix": "RT"}, {"code": "webinar"}]})
+    {'round_table': 'RT', 'webinar': 'WEBINAR'}
+    """
+    return {o["code"]: str(o.get("id_prefix") or o["code"].upper()) for o in values["event_type"]}
+
+
 def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: str) -> handtyped.FileResult:
     """Clean the event register."""
     missing = [c for c in REGISTER_COLUMNS if c not in raw.frame.columns]
@@ -66,7 +76,7 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
     etype, unknown_type = handtyped.values(frame, "event_type", ref)
     order = dates.decide_order(frame["date"], source_rows=frame["source_row"], name=source_file, column="date")
     number = whole_number(pl.col("event_no"))
-    frame = frame.with_columns(pl.lit(etype).alias("_type"), number.value.alias("_no"), dates.parse(pl.col("date"), order).alias("_date"))
+    frame = frame.with_columns(pl.lit(etype).alias("_type"), number.value.alias("_no"), order.values.alias("_date"))
     marked = rules.apply(frame, [
         rules.Rule("hidden_row", RULES["hidden_row"], pl.col("hidden")),
         rules.Rule("totals_row", RULES["totals_row"], is_totals_row(REGISTER_COLUMNS)),
@@ -77,7 +87,7 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
     outcome = rules.collect(marked, source_file, mask=masker)
     kept = outcome.kept
     still = marked["_rule"].is_null()  # a rejected row's type is no label to learn (a totals line's «Итого: 18»)
-    prefix = pl.col("_type").replace_strict({"round_table": "RT", "training": "TR"}, default=None)
+    prefix = pl.col("_type").replace_strict(id_prefixes(ref.values), default=None)
     topic = _masked("topic", masker).str.strip_chars("\"«»' ").str.replace(r"^[\"«]|[\"»]$", "")
     clean = kept.with_columns(
         pl.concat_str([prefix, pl.lit("-"), pl.col("_no").cast(pl.String).str.zfill(2)]).alias("event_id"),
@@ -129,13 +139,13 @@ def read_participants(path: Path, name: str, ref: Reference) -> read.RawTable:
 def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, salt: str, event_id: str) -> handtyped.FileResult:
     """Clean one participant list (read by :func:`read_participants`)."""
     frame, header_of = handtyped.prepare(raw, ref.headers["participants"], source_file)
-    age, age_rules = handtyped.count_rules("age", header_of["age"], ref.age_bands["min_age"], ref.age_bands["max_age"], RULES)
     coded = {c: handtyped.values(frame, c, ref) for c in ("sex", "social_category", "country")}
     region, region_unknown, fixes = handtyped.region_column(frame, "region", ref, source_file)
-    frame = frame.with_columns(age.alias("_age"), handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
+    frame = frame.with_columns(handtyped.read_count("age", ref.age_bands["min_age"], ref.age_bands["max_age"]).alias("_age"),
+                               handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
                                *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"))
     marked = rules.apply(frame, [
-        *handtyped.opening_rules(frame, ["name"], RULES, header_of["name"]), *age_rules,
+        *handtyped.opening_rules(frame, ["name"], RULES, header_of["name"]), *handtyped.count_rules("_age", "age", header_of["age"], RULES),
         rules.Duplicate("duplicate_participant", "same person as row {kept} (kept)", key=["_person"]),
     ])
     names = frozenset(frame["name"].drop_nulls().unique().to_list())
@@ -148,5 +158,5 @@ def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, sal
     clean = kept.with_columns(
         ids.alias("participant_id"), pl.lit(event_id).alias("event_id"), pl.col("_region").alias("region"),
         pl.lit(source_file).alias("source_file"), *(pl.col(f"_{c}").alias(c) for c in coded),
-    ).with_columns(handtyped.demographics(pl.col("_age"), pl.col("social_category"), ref, age_band)).select(PARTICIPANT_COLUMNS)
+    ).with_columns(handtyped.demographics(handtyped.count_value("_age"), pl.col("social_category"), ref, age_band)).select(PARTICIPANT_COLUMNS)
     return handtyped.FileResult(clean, outcome, unknown, fixes, [f"{source_file}: {line}" for line in raw.log])

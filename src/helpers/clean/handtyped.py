@@ -81,25 +81,35 @@ def opening_rules(frame: pl.DataFrame, texts: Sequence[str], reasons: Mapping[st
     ]
 
 
-def count_rules(column: str, header: str, lo: int, hi: int, reasons: Mapping[str, str]) -> tuple[pl.Expr, list[rules.Rule]]:
-    """A count column as a whole number in ``lo``–``hi`` and its two rules (``not_a_number`` for
-    text, fractions, NaN, infinity; ``out_of_range`` outside the range), with the value and why;
+def read_count(column: str, lo: int, hi: int) -> pl.Expr:
+    """A count column read once (:func:`helpers.clean.text.whole_number`): a struct whose ``value`` is the
+    whole number in ``lo``–``hi`` and whose ``problem`` says why a cell is not one (for :func:`count_rules`)."""
+    return whole_number(pl.col(column), lo, hi).parts
+
+
+def count_rules(read_column: str, column: str, header: str, reasons: Mapping[str, str]) -> list[rules.Rule]:
+    """The two rules of a count read by :func:`read_count` into ``read_column``: ``not_a_number`` for
+    text, fractions, NaN, infinity; ``out_of_range`` outside the range, with the value and why;
     ``header``: the column as the file calls it."""
-    count = whole_number(pl.col(column), lo, hi)
-    bad = count.problem
+    bad = pl.col(read_column).struct.field("problem")
     out = bad.str.starts_with("below") | bad.str.starts_with("above")
-    return count.value, [
+    return [
         rules.Rule("not_a_number", reasons["not_a_number"], bad.is_not_null() & ~out, column=header,
                    value=pl.col(column), detail=pl.when(bad != "not a number").then(bad)),
         rules.Rule("out_of_range", reasons["out_of_range"], out, column=header, value=pl.col(column), detail=bad),
     ]
 
 
+def count_value(read_column: str) -> pl.Expr:
+    """The whole number of a count read by :func:`read_count` (null where a rule rejects the cell)."""
+    return pl.col(read_column).struct.field("value")
+
+
 def values(frame: pl.DataFrame, column: str, ref: Reference, field_name: str | None = None) -> tuple[pl.Series, pl.Series]:
     """A value-list column (``config/journal_values.yaml``, social categories) → codes, unknown flags."""
     name = field_name or column
     options = ref.social["categories"] if name == "social_category" else ref.values[name]
-    return answers.code_single(frame[column], answers.label_codes(options))
+    return answers.code_single(frame[column], ref.label_codes(options))
 
 
 def region_column(frame: pl.DataFrame, column: str, ref: Reference, source_file: str) -> tuple[pl.Series, pl.Series, pl.DataFrame]:

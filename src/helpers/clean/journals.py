@@ -56,13 +56,12 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
     office = offices.office_of(source_file, office_list).id
     frame, header_of = handtyped.prepare(raw, ref.headers["journal"], source_file)
     order = dates.decide_order(frame["date"], source_rows=frame["source_row"], name=source_file, column=header_of["date"])
-    n_parties, party_rules = handtyped.count_rules("n_parties", header_of["n_parties"], 1, 50, RULES)
-    age, age_rules = handtyped.count_rules("age", header_of.get("age", "age"), ref.age_bands["min_age"], ref.age_bands["max_age"], RULES)
     coded = {c: handtyped.values(frame, c, ref) for c in MAPPED}
     region, region_unknown, fixes = handtyped.region_column(frame, "region", ref, source_file)
     start, end = period
     frame = frame.with_columns(
-        dates.parse(pl.col("date"), order).alias("_date"), n_parties.alias("_parties"), age.alias("_age"),
+        order.values.alias("_date"), handtyped.read_count("n_parties", 1, 50).alias("_parties"),
+        handtyped.read_count("age", ref.age_bands["min_age"], ref.age_bands["max_age"]).alias("_age"),
         handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
         *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"),
     ).with_columns(pl.concat_str([pl.col("_date").dt.strftime("%Y-%m-%d %H:%M:%S").fill_null(""), pl.col("_person").fill_null(""),
@@ -74,7 +73,8 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
         rules.Rule("bad_date", RULES["bad_date"], pl.col("_date").is_null(), **date_value),
         rules.Rule("out_of_period", f"{RULES['out_of_period']} ({start} – {end})",
                    (pl.col("_date") < pl.lit(start).cast(pl.Datetime("us"))) | (pl.col("_date") > pl.lit(end).cast(pl.Datetime("us"))), **date_value),
-        party_rules[0], age_rules[0], party_rules[1], age_rules[1],
+        *(r for pair in zip(handtyped.count_rules("_parties", "n_parties", header_of["n_parties"], RULES),
+                            handtyped.count_rules("_age", "age", header_of.get("age", "age"), RULES)) for r in pair),
         rules.Duplicate("duplicate_consultation", "same consultation as row {kept} (kept)", key=["_same"]),
     ])
     names = frozenset(v for c in ("name", "mediator") for v in frame[c].drop_nulls().unique().to_list())
@@ -133,8 +133,8 @@ def _table(kept: pl.DataFrame, office: str, part: int | None, source_file: str, 
     return kept.with_columns(
         pl.format("{}-{}", pl.lit(office), row).alias("consultation_id"), pl.lit(office).alias("office"),
         pl.lit(source_file).alias("source_file"), pl.col("_date").alias("date"), pl.col("_date").dt.strftime("%Y-%m").alias("month"),
-        pl.col("_region").alias("region"), pl.col("_parties").alias("n_parties"),
+        pl.col("_region").alias("region"), handtyped.count_value("_parties").alias("n_parties"),
         _ids(kept, handtyped.person_key(pl.col("mediator")), salt).alias("mediator_id"),
         _ids(kept, pl.col("_person"), salt).alias("applicant_id"),
         *(pl.col(f"_{c}").alias(c) for c in MAPPED),
-    ).with_columns(handtyped.demographics(pl.col("_age"), pl.col("social_category"), ref, age_band)).select(COLUMNS)
+    ).with_columns(handtyped.demographics(handtyped.count_value("_age"), pl.col("social_category"), ref, age_band)).select(COLUMNS)

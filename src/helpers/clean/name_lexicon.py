@@ -17,13 +17,14 @@ Transformations include:
   organisations, documents, person cues, Kazakh words) and natasha's first names, as keys;
 - the names the caller knows (:func:`known_names`), as key sequences, keys and stems.
 
-pymorphy3's dictionary and natasha's list are loaded once per process, on first need.
+pymorphy3's dictionary and the lists are loaded once per process, in a background thread (:func:`load`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -163,7 +164,18 @@ def word_class(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def load() -> Future:
+    """Start loading pymorphy3's dictionary and the word lists (:func:`lexicon`; natasha's first names) in a
+    background thread, once per process: a stage starts it before reading its files, and the first text
+    to mask waits for what is not loaded yet."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="lexicon").submit(lambda: (_load_morph(), _read_lexicon()))
+
+
 def _morph():
+    return load().result()[0]
+
+
+def _load_morph():
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="ru")
@@ -184,9 +196,12 @@ class Lexicon:
     kazakh_words: frozenset[str]
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The word lists, read once per process."""
+    """The word lists, read once per process (:func:`load`)."""
+    return load().result()[1]
+
+
+def _read_lexicon() -> Lexicon:
     cfg = read_yaml(paths.CONFIG / "personal_data.yaml")
     place_words = _keys(cfg["place_words"])
     words = _region_words(place_words) + [w for group in cfg["not_names"].values() for w in group]

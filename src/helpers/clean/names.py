@@ -22,13 +22,15 @@ Transformations include:
 - names the caller knows (journal columns) are masked in any case and, word by word (but for
   ordinary words: «Роза»), in any case ending.
 
-natasha's NER model is loaded once per process, on first need.
+natasha's NER model is loaded once per process, in the background from :func:`load_ner` (the survey
+stage starts it before reading), or on first need.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from itertools import groupby
 
@@ -247,17 +249,23 @@ def _mark(words: list[Token]) -> None:
         t.name = True
 
 
-@lru_cache(maxsize=1)
-def _ner():
+def _load_ner():
     from natasha import NewsEmbedding, NewsNERTagger
     from threadpoolctl import ThreadpoolController
 
     return NewsNERTagger(NewsEmbedding()), ThreadpoolController()
 
 
+@lru_cache(maxsize=1)
+def load_ner() -> Future:
+    """Start loading natasha's NER model (half a second) in a background thread, once per process: a
+    stage calls it before reading its files, and the model is ready when the first text needs it."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ner").submit(_load_ner)
+
+
 def _person_spans(text: str) -> list[tuple[int, int]]:
     """natasha's PER spans of ``text``."""
-    tagger, pools = _ner()
+    tagger, pools = load_ner().result()
     with pools.limit(limits=1, user_api="blas"):  # a few tiny matrices: BLAS threads cost 5–20× the work
         markup = tagger(text)
     return [(s.start, s.stop) for s in markup.spans if s.type == "PER"]

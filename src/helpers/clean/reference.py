@@ -4,11 +4,13 @@ bands, social categories, journal headers and values, codebooks."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.clean.answers import label_codes
 from helpers.clean.codebook import load_codebooks
 from helpers.clean.regions import load_regions, lookup, region_entries, regions_for_period
 from helpers.config_files import read_yaml
@@ -34,6 +36,7 @@ class Reference:
     headers: dict
     values: dict
     codebooks: dict[str, dict]
+    _codes: dict[int, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def band_codes(self) -> list[str]:
@@ -46,6 +49,12 @@ class Reference:
     @property
     def vulnerable_codes(self) -> list[str]:
         return [c["code"] for c in self.social["categories"] if c["vulnerable"]]
+
+    def label_codes(self, options: list[Mapping]) -> dict[str, str]:
+        """:func:`helpers.clean.answers.label_codes` of one option list of this reference, worked out once per stage."""
+        if id(options) not in self._codes:
+            self._codes[id(options)] = label_codes(options)
+        return self._codes[id(options)]
 
     def region_labels(self, lang: str) -> pd.Series:
         """Region code → name in ``lang`` (the regions of the period)."""

@@ -16,6 +16,10 @@ from helpers.clean.codebook import option_codes
 ID = r"^p[a-z2-7]{12}$"
 
 
+#: an event id: the event type's id prefix (``config/journal_values.yaml``), a dash, its number (two digits or more)
+EVENT_ID = r"^[A-Za-z0-9_]+-\d{2,}$"
+
+
 def survey_schema(cb: Mapping, region_codes: list[str], band_codes: list[str]) -> pa.DataFrameSchema:
     """Schema of ``core_survey__<survey>`` (pandera's Polars backend): provenance columns plus one
     column set per question."""
@@ -89,7 +93,7 @@ def events_schema(values: Mapping) -> pa.DataFrameSchema:
     """Schema of ``core_events__events``."""
     return pa.DataFrameSchema(
         {
-            "event_id": pa.Column(pl.String, pa.Check.str_matches(r"^(RT|TR)-\d{2}$"), unique=True),
+            "event_id": pa.Column(pl.String, pa.Check.str_matches(EVENT_ID), unique=True),
             "event_type": pa.Column(pl.String, pa.Check.isin([o["code"] for o in values["event_type"]])),
             "date": pa.Column(pl.Datetime("us")),
             "topic": pa.Column(pl.String),
@@ -109,7 +113,7 @@ def participants_schema(region_codes: list[str], band_codes: list[str], social_c
     return pa.DataFrameSchema(
         {
             "participant_id": pa.Column(pl.String, pa.Check.str_matches(ID)),
-            "event_id": pa.Column(pl.String, pa.Check.str_matches(r"^(RT|TR)-\d{2}$")),
+            "event_id": pa.Column(pl.String, pa.Check.str_matches(EVENT_ID)),
             "sex": pa.Column(pl.String, pa.Check.isin([o["code"] for o in values["sex"]]), nullable=True),
             "age": pa.Column(pl.Int64, pa.Check.in_range(0, 110), nullable=True),
             "age_band": pa.Column(pl.String, pa.Check.isin(band_codes), nullable=True),

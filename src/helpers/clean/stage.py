@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-from helpers.clean import CleaningError, events, handtyped, journals, offices, read, rules, surveys, write
+from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, names, offices, read, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
 from helpers.clean.masking import mask
@@ -121,6 +121,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     valid are they written. Timestamps outside ``period`` ± ``margin_days`` are rejected.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    names.load_ner(), name_lexicon.load()  # the name masker's models, loaded while the exports are read
     ref = load_reference(config_dir, period)
     results = []
     log: list[str] = []
@@ -134,8 +135,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
     for survey, frame in frames.items():
         write.validate(frame, schemas[survey], f"core_survey__{survey}", mask)
-    tables = {f"core_survey__{survey}": write.write_table(frame, processed_dir / f"core_survey__{survey}.parquet",
-                                                          schemas[survey], ["response_id"])
+    tables = {f"core_survey__{survey}": write.write_table(frame, processed_dir / f"core_survey__{survey}.parquet", schemas[survey])
               for survey, frame in frames.items()}
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for _, rel, r in results],
                             processed_dir, (f"{inputs.surveys}/",))
@@ -164,6 +164,7 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     are written only when all are valid. Regions and offices' regions are those of ``period``.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    name_lexicon.load()  # the name masker's dictionary, loaded while the files are read
     ref = load_reference(config_dir, period)
     office_list = offices.load_offices(config_dir, period)
     log: list[str] = []
@@ -186,16 +187,14 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     raise_unknown([u for *_, r in results for u in r.unknown], "value lists (config/journal_values.yaml, regions.yaml, social_categories.yaml)")
     specs = {
         "core_journal__consultations": (pl.concat([r.clean for _, k, r in results if k == "journal"], how="vertical_relaxed"),
-                                        journal_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values, list(office_list)),
-                                        ["consultation_id"]),
-        "core_events__events": (reg.clean, events_schema(ref.values), ["event_id"]),
+                                        journal_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values, list(office_list))),
+        "core_events__events": (reg.clean, events_schema(ref.values)),
         "core_events__participants": (pl.concat([r.clean for _, k, r in results if k == "participants"], how="vertical_relaxed"),
-                                      participants_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values),
-                                      ["event_id", "source_row"]),
+                                      participants_schema(ref.region_codes, ref.band_codes, ref.social_codes, ref.values)),
     }
-    for name, (frame, schema, _) in specs.items():
+    for name, (frame, schema) in specs.items():
         write.validate(frame, schema, name, mask)
-    tables = {name: write.write_table(frame, processed_dir / f"{name}.parquet", schema, key) for name, (frame, schema, key) in specs.items()}
+    tables = {name: write.write_table(frame, processed_dir / f"{name}.parquet", schema) for name, (frame, schema) in specs.items()}
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for rel, _, r in results],
                             processed_dir, (f"{inputs.journals}/", f"{inputs.participants}/", inputs.register))
     fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]

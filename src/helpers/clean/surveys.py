@@ -142,7 +142,7 @@ def _cells(cells: pl.DataFrame, q: Mapping, name: str, j: int, ref: Reference,
     out: dict[str, pl.Series | pl.Expr] = {f"_test{j}": match_key(v).str.contains(TEST_PATTERN).fill_null(False)}
     fixes = None
     if kind in ("single", "likert", "grid"):
-        code, unknown = answers.code_single(cells["v"], answers.label_codes(q["options"]))
+        code, unknown = answers.code_single(cells["v"], ref.label_codes(q["options"]))
         if qid == "region":
             code, unknown, fixes = _regions(cells["v"], code, unknown, ref, source_file)
         out |= {name: code, f"_unknown{j}": pl.when(unknown).then(v)}
@@ -219,7 +219,7 @@ def clean_export(raw: read.RawTable, cb: Mapping, ref: Reference, source_file: s
     order = dates.decide_order(frame[ts_col], source_rows=frame["source_row"], name=source_file, column=ts_col)
     coded = _answers(frame, cb, inv, ref, source_file)
     email = match_key(pl.col(email_col)) if email_col else pl.lit(None, dtype=pl.String)
-    frame = frame.hstack(coded.frame).with_columns(dates.parse(frame[ts_col], order).alias("submitted_at"), email.alias("_email"))
+    frame = frame.hstack(coded.frame).with_columns(order.values.alias("submitted_at"), email.alias("_email"))
     frame = frame.with_columns(
         pl.any_horizontal(pl.col(r"^_test\d+$"), pl.col("_email").str.contains(TEST_PATTERN).fill_null(False)).alias("_test"),
         pl.when(pl.col("_email").is_null()).then(pl.struct(pl.col(r"^_answer\d+$"))).alias("_answers"))

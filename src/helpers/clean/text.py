@@ -65,6 +65,15 @@ TOTALS_WORDS: tuple[str, ...] = (
 PROVENANCE: tuple[str, ...] = ("source_file", "source_row")
 
 
+def _mapping(table: dict[str, str]) -> tuple[pl.Expr, pl.Expr]:
+    """``table`` as the two list literals of ``str.replace_many``, made once (not per call)."""
+    return pl.lit(pl.Series(list(table)).implode()), pl.lit(pl.Series(list(table.values())).implode())
+
+
+_UNICODE_FIXES = _mapping({**dict.fromkeys(INVISIBLE, ""), **ASCII_TWINS})
+_FOLDS = _mapping({**_CASEFOLD, "ё": "е"})
+
+
 def _let(e: pl.Expr, body: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``body(e)`` with ``e`` computed once however often ``body`` reads it (a struct field: Polars does not
     share a subexpression between the branches of ``when``, nor in an eager ``select``)."""
@@ -85,7 +94,7 @@ def clean_text(e: pl.Expr) -> pl.Expr:
     ['Да нет', None, '12 3', None]
     """
     def unicode(text: pl.Expr) -> pl.Expr:  # steps that concern non-ASCII texts only
-        fixed = text.str.replace_many({**dict.fromkeys(INVISIBLE, ""), **ASCII_TWINS}).str.normalize("NFC")
+        fixed = text.str.replace_many(*_UNICODE_FIXES).str.normalize("NFC")
         return pl.when(text.str.contains(_NON_ASCII)).then(fixed).otherwise(text)
 
     return _let(e.cast(pl.String), unicode).str.replace_all(_SPACES, " ").str.strip_chars(" ").replace("", None)
@@ -130,7 +139,7 @@ def match_key(e: pl.Expr) -> pl.Expr:
     >>> pl.DataFrame({"x": [" Положительно ", "ОТРИЦАТЕЛЬНО", "Нет, не слышал(а)", "Kарагандинская", "Её"]}).select(match_key(pl.col("x"))).to_series().to_list()
     ['положительно', 'отрицательно', 'нет, не слышал(а)', 'карагандинская', 'ее']
     """
-    return fix_lookalikes(clean_text(e)).str.to_lowercase().str.replace_many({**_CASEFOLD, "ё": "е"})
+    return fix_lookalikes(clean_text(e)).str.to_lowercase().str.replace_many(*_FOLDS)
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -163,7 +172,8 @@ def to_number(e: pl.Expr) -> pl.Expr:
 
 
 class Count(NamedTuple):
-    """A count read from text: its ``value`` (Int64) and the ``problem`` (String, null when fine).
+    """A count read from text: its ``value`` (Int64) and the ``problem`` (String, null when fine);
+    ``parts``: the struct both are fields of (a column of it computes the reading once).
 
     ``value`` is null wherever ``problem`` is set, and where the cell is empty (no problem: a
     missing count is another rule's business).
@@ -171,6 +181,7 @@ class Count(NamedTuple):
 
     value: pl.Expr
     problem: pl.Expr
+    parts: pl.Expr
 
 
 def _count_problem(lo: int | None, hi: int | None) -> pl.Expr:
@@ -210,7 +221,7 @@ def whole_number(e: pl.Expr, lo: int | None = None, hi: int | None = None) -> Co
         .struct.with_fields(problem=_count_problem(lo, hi))
         .struct.with_fields(value=pl.when(_F("problem").is_null()).then(_F("value")))
     )
-    return Count(parts.struct.field("value"), parts.struct.field("problem"))
+    return Count(parts.struct.field("value"), parts.struct.field("problem"), parts)
 
 
 # --- totals rows -----------------------------------------------------------------------------
@@ -233,15 +244,16 @@ def is_totals_row(frame_columns: Sequence[str], n_first: int = 2, words: Sequenc
     """True where one of the first ``n_first`` filled cells of a row opens with a totals word.
 
     Cells are those of ``frame_columns`` in order, without the reader's :data:`PROVENANCE`
-    columns; blank cells are skipped, so «Итого» typed in the name column under empty «№» and
-    date cells is found. Matching is on :func:`match_key` (case, ё, look-alike letters, «Итого:»).
+    columns, as :func:`clean_text` gives them (a blank cell is null); blank cells are skipped, so
+    «Итого» typed in the name column under empty «№» and date cells is found. Matching is on
+    :func:`match_key` (case, ё, look-alike letters, «Итого:»).
 
-    >>> df = pl.DataFrame({"source_row": [2, 3, 4, 5], "no": ["1", None, "ИТОГО:", " "], "date": ["01.04.2021", " ", "", "в т.ч. женщины"],
+    >>> df = pl.DataFrame({"source_row": [2, 3, 4, 5], "no": ["1", None, "ИТОГО:", None], "date": ["01.04.2021", None, None, "в т.ч. женщины"],
     ...                    "name": ["Всеволод", "Итого", None, "3"]})
     >>> df.select(is_totals_row(df.columns)).to_series().to_list()
     [False, True, True, True]
     """
-    cells = [clean_text(pl.col(c)).str.replace_all(_CELL, "", literal=True) for c in frame_columns if c not in PROVENANCE]
+    cells = [pl.col(c).cast(pl.String).str.replace_all(_CELL, "", literal=True) for c in frame_columns if c not in PROVENANCE]
     if not cells or n_first < 1:
         return pl.lit(False)
     joined = pl.concat_str(cells, separator=_CELL, ignore_nulls=True)  # the filled cells, in order

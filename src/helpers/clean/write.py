@@ -1,5 +1,5 @@
-"""Writing the clean ``core_*`` tables: validated with pandera's Polars backend, sorted, written by
-Polars as parquet whose pandas metadata makes the analysis (pandas) read them with the documented
+"""Writing the clean ``core_*`` tables: validated with pandera's Polars backend, written by
+Polars as parquet (rows in the order of the input files, each file's rows in its own order) whose pandas metadata makes the analysis (pandas) read them with the documented
 types (docs/data_model.md), replacing the old file only when all went well.
 
 A failed validation says, in a sentence per problem, which check failed in which column, for which
@@ -8,7 +8,7 @@ input file and row (the tables carry ``source_file`` and ``source_row``), with t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pandas as pd
@@ -93,12 +93,12 @@ def arrow_schema(frame: pl.DataFrame, nullable: Collection[str] = ()) -> pyarrow
     return frame.head(0).to_arrow().schema.with_metadata(pyarrow.Schema.from_pandas(empty, preserve_index=False).metadata)
 
 
-def write_table(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str]) -> pl.DataFrame:
-    """Sort a validated frame by ``sort_by`` and write it to ``path`` (through a temporary file) so that
-    pandas reads it with the types of :func:`to_pandas`; return the sorted frame."""
+def write_table(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema) -> pl.DataFrame:
+    """Write a validated frame to ``path`` (through a temporary file), rows in their order, so that
+    pandas reads it with the types of :func:`to_pandas`; return the frame as written."""
     path = Path(path)
     nullable = [name for name, column in schema.columns.items() if column.nullable]
-    frame = frame.with_columns(pl.col(pl.Datetime).cast(pl.Datetime("us"))).sort(list(sort_by))
+    frame = frame.with_columns(pl.col(pl.Datetime).cast(pl.Datetime("us")))
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -109,7 +109,6 @@ def write_table(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sor
     return frame
 
 
-def write_core(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, sort_by: Sequence[str],
-               mask: Callable[[str], str] = str) -> pl.DataFrame:
+def write_core(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, mask: Callable[[str], str] = str) -> pl.DataFrame:
     """:func:`validate`, then :func:`write_table`; nothing is written when the frame is not valid."""
-    return write_table(validate(frame, schema, Path(path).stem, mask), path, schema, sort_by)
+    return write_table(validate(frame, schema, Path(path).stem, mask), path, schema)
