@@ -7,7 +7,7 @@ included): ``clean.{survey}.n``. An id takes the entry written as the id itself,
 pattern that matches it (the one with the most fixed characters); two patterns as specific as each
 other are an error. The texts of an entry are ``str.format`` templates: ``{name}`` is filled from the
 id's parts and from the names the caller gives to :meth:`helpers.figures.FiguresRecord.add`
-(``rec.add(f"plan.{r.id}.plan", r.plan, indicator_ru=r.name_ru, ...)``); a format spec works
+(``rec.add(f"plan.{r.id}.plan", r.plan, indicator_ru=r.indicator, ...)``); a format spec works
 (``{alpha:g}``). An id with no entry, a template naming a name nobody gave, or a name given that no
 template uses is an error naming the id and the catalogue file: a figure cannot be recorded without
 its labels.
