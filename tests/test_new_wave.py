@@ -1,10 +1,12 @@
 """A next wave re-run with data and configuration only (issue 18, "done means"): the fixture's files as the
-same organisation would send them a year later — every date a year on, the survey question that names
-its years re-worded («2020–2021» → «2021–2022», handled by a ``header_aliases`` line in a copy of the
-configuration), answers changed, the register in its own folder, no hand-made report, no published
-figure — run by the real command line with a parameters file, no code or text edited.
+same organisation would send them a year later — every date a year on, the journals named for the new
+year, the survey question that names its years re-worded («2020–2021» → «2021–2022», handled by a
+``header_aliases`` line in a copy of the configuration), answers changed, the register in its own folder,
+no hand-made report, no published figure — run by the real command line with a parameters file, no code
+or text edited.
 
-The reports must name the new period, quote the new wave's figures, and none of the old wave's.
+The reports must name the new period, quote the new wave's figures, and none of the old wave's; the
+figures keep their ids (never built from file names).
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def build_wave(out: Path) -> Path:
     for sub in ("surveys", "journals", "events"):
         shutil.copytree(FIX / "raw" / sub, raw / sub)
     shutil.copy(FIX / "raw" / "report_2021" / "events_register.csv", raw / "events" / "register.csv")
+    for f in sorted(raw.rglob("*2021*")):  # KAR_journal_2021.xlsx → KAR_journal_2022.xlsx
+        f.rename(f.with_name(_year_on(f.name)))
     for f in sorted(raw.rglob("*")):
         if f.suffix == ".csv":
             _csv_year_on(f)
@@ -117,6 +121,14 @@ def test__new_wave__the_reworded_question_is_read_and_every_file_accounted(wave)
     assert (acc["rows_in"] == acc["rows_kept"] + acc["rows_rejected"] + acc["rows_duplicate"]).all()
     assert "events/register.csv" in acc["source_file"].to_list()
     assert not [k for k in figs if k.startswith("reported.")]
+
+
+def test__new_wave__row_counts_keep_their_figure_ids(wave, fixture_run):
+    """Rows are counted per survey and language, office, event and register: files named for another
+    year, or the register moved, give the same figure ids."""
+    new, old = _figures(wave / "processed"), _figures(fixture_run[0] / "processed")
+    assert sorted(k for k in new if k.startswith("clean.")) == sorted(k for k in old if k.startswith("clean."))
+    assert "clean.journal.KAR.rows_in" in new
 
 
 @pytest.mark.parametrize("report", ["analytic_report", "grant_report"])

@@ -1,6 +1,7 @@
-"""Nothing of the 2021 project in code, notebooks or report texts (issue 18, part 1): its organisation,
-grantor, amount, year and figures come from the parameters, the data and the transcription — the demo
-data, its generator (``helpers.demo``) and the demo's configuration are the only places they live.
+"""Nothing of the 2021 project in code, notebooks, report texts or the figure catalogue (issue 18, part 1):
+its organisation, grantor, amount, year and figures come from the parameters, the data and the
+transcription — the demo data, its generator (``helpers.demo``) and the demo's configuration are the
+only places they live.
 
 Code is read without its docstrings and comments (examples there are documentation, not behaviour).
 """
@@ -49,7 +50,7 @@ def _sources() -> list[tuple[str, str]]:
     for nb in sorted((paths.ROOT / "notebooks").glob("*.ipynb")):
         for k, cell in enumerate(json.loads(nb.read_text(encoding="utf-8"))["cells"]):
             out += [(f"{nb.relative_to(paths.ROOT)} cell {k}", line) for line in "".join(cell["source"]).splitlines()]
-    for text in sorted((paths.CONFIG / "texts").iterdir()):
+    for text in [*sorted((paths.CONFIG / "texts").iterdir()), paths.FIGURES]:  # the figure catalogue: the workbook's own too
         out += [(f"{text.relative_to(paths.ROOT)}:{i}", line) for i, line in enumerate(text.read_text(encoding="utf-8").splitlines(), 1)]
     return out
 

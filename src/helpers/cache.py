@@ -5,7 +5,8 @@ A job (a stage notebook, or a report notebook in one language) is keyed by the s
 - its notebook (each cell's type, id, source and tags; the outputs stored with it do not count);
 - the source of the ``helpers`` package and the versions of the packages that shape results;
 - the configuration (every file under ``config/`` except the report texts and the parameters
-  files, which count by what is read: see below);
+  files, which count by what is read: see below), and the figure catalogue ``config/figures.yaml``
+  of the workbook also when ``paths.config_dir`` is a project's own folder;
 - its injected parameters (its parameters cell shows them) and the editions rendered;
 - every file in the processed folder it runs in: the outputs of the stages it ``needs``;
 - the values it read when it last ran with all of the above — parameters, the salt, sections of
@@ -143,6 +144,7 @@ class StageCache:
             "helpers": file_digests(Path(helpers.__file__).parent, skip=lambda r: "__pycache__" in r),
             "versions": manifest.versions(),
             "config": file_digests(P.path("config_dir"), skip=_not_keyed_config),
+            "figure_catalogue": manifest.sha256(paths.FIGURES),  # the workbook's own, whatever config_dir is
             "settings": settings,
         })
         self._values: dict[str, Any] = {}

@@ -1,7 +1,8 @@
 """The figures record: every number a report quotes, by a stable id, with where it came from.
 
-Stage notebooks add figures with :meth:`FiguresRecord.add` and :meth:`FiguresRecord.save` them
-into ``data/processed/figures.json``; report texts carry placeholders that :func:`fill` replaces
+Stage notebooks add figures with :meth:`FiguresRecord.add` (their unit, labels and source from the
+figure catalogue ``config/figures.yaml``) and :meth:`FiguresRecord.save` them into
+``data/processed/figures.json``; report texts carry placeholders that :func:`fill` replaces
 with the formatted value. A placeholder whose id is not in the record stops the report: the text
 can never quote a number nobody computed.
 
@@ -50,6 +51,9 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import format_decimal
+
+from helpers import paths
+from helpers.figure_catalogue import Catalogue
 
 Number = int | float
 
@@ -128,42 +132,45 @@ def locked(path: Path) -> Iterator[None]:
 
 
 class FiguresRecord:
-    """The figures one notebook computes; saving replaces that notebook's earlier entries."""
+    """The figures one notebook computes; saving replaces that notebook's earlier entries.
 
-    def __init__(self, path: str | Path, notebook: str) -> None:
+    Each figure's unit, labels and source come from the figure catalogue (``config/figures.yaml``,
+    :mod:`helpers.figure_catalogue`).
+    """
+
+    def __init__(self, path: str | Path, notebook: str, catalogue: Catalogue | str | Path = paths.FIGURES) -> None:
         self.path = Path(path)
         self.notebook = notebook
+        self.catalogue = catalogue if isinstance(catalogue, Catalogue) else Catalogue.load(catalogue)
         self._figures: dict[str, Figure] = {}
 
-    def add(
-        self,
-        id: str,
-        value: Any,
-        *,
-        unit: str,
-        label_ru: str,
-        label_kk: str | None = None,
-        source: str = "",
-        base: int | None = None,
-    ) -> Any:
+    def add(self, id: str, value: Any, /, *, base: int | None = None, **names: Any) -> Any:
         """Record a figure and return its value (so it can be used inline).
 
-        >>> rec = FiguresRecord("/nonexistent/figures.json", "demo")
-        >>> rec.add("x.share", 0.5, unit="percent", label_ru="доля")
+        ``base``: the number the value is a share or statistic of; ``names``: what the catalogue
+        entry's texts name beyond the id's parts.
+
+        >>> cat = Catalogue({"x.{what}": {"unit": "percent", "ru": "доля: {what}", "kk": "үлес: {what}",
+        ...                               "source": "{table}: {what} / answered"}})
+        >>> rec = FiguresRecord("/nonexistent/figures.json", "demo", cat)
+        >>> rec.add("x.share", 0.5, base=10, table="t")
         0.5
+        >>> rec["x.share"].label_kk, rec["x.share"].source
+        ('үлес: share', 't: share / answered')
         """
         if not re.fullmatch(r"[A-Za-z0-9_.\-]+", id):
             raise ValueError(f"figure id {id!r}: use letters, digits, '.', '_' or '-' only")
         if id in self._figures:
             raise ValueError(f"figure id {id!r} recorded twice in {self.notebook}")
+        labels = self.catalogue.labels(id, names)
         self._figures[id] = Figure(
             id=id,
             value=_clean_value(value),
-            unit=unit,
-            label_ru=label_ru,
-            label_kk=label_kk or label_ru,
+            unit=labels.unit,
+            label_ru=labels.ru,
+            label_kk=labels.kk,
             notebook=self.notebook,
-            source=source,
+            source=labels.source,
             base=None if base is None else int(base),
         )
         return value

@@ -15,6 +15,8 @@ PARAMS_DIR: Path = CONFIG / "params"
 PARAMS_SCHEMA: Path = PARAMS_DIR / "schema.yaml"
 DEFAULT_PARAMS: Path = PARAMS_DIR / "demo.yaml"
 PIPELINE: Path = CONFIG / "pipeline.yaml"
+#: the figure catalogue: unit, labels and source of every recorded figure (helpers.figure_catalogue)
+FIGURES: Path = CONFIG / "figures.yaml"
 TEMPLATES: Path = Path(__file__).resolve().parent / "templates"
 TESTS: Path = ROOT / "tests"
 

@@ -2,9 +2,9 @@
 
 It holds a parameters file (``params.yaml``: real data, paths into the folder, no hand-made report, no
 published figure), a copy of the configuration to adapt (codebooks, offices, indicator registry,
-report texts, value lists; the run's stage graph and the parameter schema stay the workbook's own) and
-an empty raw-data layout with a README of what goes where. Each copied file starts with a line
-saying what to edit in it. Nothing is overwritten: the folder must not exist or be empty.
+report texts, value lists; the run's stage graph, the parameter schema and the figure catalogue stay
+the workbook's own) and an empty raw-data layout with a README of what goes where. Each copied file
+starts with a line saying what to edit in it. Nothing is overwritten: the folder must not exist or be empty.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ HINTS: dict[str, str] = {
     "social_categories.yaml": "the social categories of your donor's form",
     "personal_data.yaml": "words the masker must never take for a name (organisations, places)",
 }
-SKIP = ("params", "pipeline.yaml")
+SKIP = ("params", "pipeline.yaml", "figures.yaml")
 RAW_README = """# Raw data of this project (read-only: files exactly as downloaded or sent)
 
 - `surveys/` — the survey exports, named `<survey>_<ru|kk>.csv` (or `.xlsx`), one per codebook and language

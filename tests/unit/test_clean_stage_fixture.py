@@ -24,6 +24,9 @@ def test__stages_on_fixture__balance_and_no_personal_data(tmp_path):
     acc = pd.read_csv(tmp_path / "row_accounting.csv")
     assert (acc.rows_in == acc.rows_kept + acc.rows_rejected + acc.rows_duplicate).all()
     assert set(acc.source_file) == set(r10.accounting.source_file) | set(r11.accounting.source_file)
+    # the inputs named by the configuration (survey and language), whatever the files are called
+    assert r10.rows_by_input()["input"].tolist() == sorted(f"{s}_{lang}" for s in ("barriers", "courts_mediators", "nonprof", "population")
+                                                            for lang in ("kk", "ru"))
     assert len(pd.read_parquet(tmp_path / "core_journal__consultations.parquet")) == 20 + 15 + 18 + 5
     pop = pd.read_parquet(tmp_path / "core_survey__population.parquet")
     assert round(100 * pop.ready.isin(["yes", "rather_yes"]).sum() / pop.ready.notna().sum(), 1) == 88.1
@@ -138,7 +141,7 @@ def test__stage_11__an_office_may_send_several_journals_but_a_consultation_stand
 
     from helpers.clean import CleaningError
 
-    stage.clean_journals_events(FIX, tmp_path / "whole", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
+    r_whole = stage.clean_journals_events(FIX, tmp_path / "whole", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
     whole = pd.read_parquet(tmp_path / "whole" / "core_journal__consultations.parquet")
     raw = tmp_path / "raw"
     shutil.copytree(FIX, raw)
@@ -148,11 +151,15 @@ def test__stage_11__an_office_may_send_several_journals_but_a_consultation_stand
     april, later = raw / "journals" / "KOS_журнал апрель.csv", raw / "journals" / "KOS_журнал май-ноябрь.csv"
     april.write_bytes(("\r\n".join(lines[:6]) + "\r\n").encode("cp1251"))  # rows 1–5: 02.04 … 29.04
     later.write_bytes(("\r\n".join([lines[0], *lines[6:]]) + "\r\n").encode("cp1251"))
-    stage.clean_journals_events(raw, tmp_path / "split", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
+    r_split = stage.clean_journals_events(raw, tmp_path / "split", paths.CONFIG, "s", PERIOD, inputs=INPUTS)
     split = pd.read_parquet(tmp_path / "split" / "core_journal__consultations.parquet")
     key = ["office", "date", "applicant_id", "sphere", "n_parties"]
     pd.testing.assert_frame_equal(split[key].sort_values(key, ignore_index=True), whole[key].sort_values(key, ignore_index=True))
     assert split["consultation_id"].is_unique and split.loc[split["office"] == "KOS", "consultation_id"].str.match(r"^KOS-[12]\.\d+$").all()
+    # rows counted by office, event and register, never by file name: one journal or two, the same inputs and sums
+    by_input = r_split.rows_by_input()
+    pd.testing.assert_frame_equal(by_input, r_whole.rows_by_input())
+    assert {"journal.KOS", "register", "participants.RT-02"} <= set(by_input["input"]) and not by_input["input"].str.contains("2021").any()
 
     later.write_bytes(("\r\n".join([lines[0], *lines[5:]]) + "\r\n").encode("cp1251"))  # 29.04 carried over into the May file
     out = tmp_path / "out"

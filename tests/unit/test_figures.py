@@ -7,20 +7,25 @@ import numpy as np
 import pytest
 
 from helpers import figures
+from helpers.figure_catalogue import Catalogue
+
+#: the labels of the figures these tests record
+CAT = Catalogue({k: {"unit": unit, "ru": k, "kk": k} for k, unit in
+                 [("a.{x}", "count"), ("b.share", "percent"), ("x", "count"), ("z", "percent"), ("a", "count")]})
 
 
 class TestFiguresRecord:
     def test__save__merges_and_replaces_own_entries(self, tmp_path):
         path = tmp_path / "figures.json"
-        a = figures.FiguresRecord(path, "nb_a")
-        a.add("a.one", 1, unit="count", label_ru="один")
-        a.add("a.old", 2, unit="count", label_ru="старое")
+        a = figures.FiguresRecord(path, "nb_a", CAT)
+        a.add("a.one", 1)
+        a.add("a.old", 2)
         a.save()
-        b = figures.FiguresRecord(path, "nb_b")
-        b.add("b.share", np.float64(0.123456789012345), unit="percent", label_ru="доля", base=np.int64(10))
+        b = figures.FiguresRecord(path, "nb_b", CAT)
+        b.add("b.share", np.float64(0.123456789012345), base=np.int64(10))
         b.save()
-        a2 = figures.FiguresRecord(path, "nb_a")
-        a2.add("a.one", 3, unit="count", label_ru="один")
+        a2 = figures.FiguresRecord(path, "nb_a", CAT)
+        a2.add("a.one", 3)
         a2.save()
         figs = figures.load(path)
         assert sorted(figs) == ["a.one", "b.share"]  # a.old dropped: nb_a no longer records it
@@ -31,29 +36,47 @@ class TestFiguresRecord:
 
     def test__save__same_id_from_another_notebook_is_an_error(self, tmp_path):
         path = tmp_path / "figures.json"
-        a = figures.FiguresRecord(path, "nb_a")
-        a.add("x", 1, unit="count", label_ru="x")
+        a = figures.FiguresRecord(path, "nb_a", CAT)
+        a.add("x", 1)
         a.save()
-        b = figures.FiguresRecord(path, "nb_b")
-        b.add("x", 2, unit="count", label_ru="x")
+        b = figures.FiguresRecord(path, "nb_b", CAT)
+        b.add("x", 2)
         with pytest.raises(ValueError, match="another notebook"):
             b.save()
 
     def test__add__twice_and_bad_id(self, tmp_path):
-        rec = figures.FiguresRecord(tmp_path / "f.json", "nb")
-        rec.add("x", 1, unit="count", label_ru="x")
+        rec = figures.FiguresRecord(tmp_path / "f.json", "nb", CAT)
+        rec.add("x", 1)
         with pytest.raises(ValueError, match="twice"):
-            rec.add("x", 1, unit="count", label_ru="x")
+            rec.add("x", 1)
         with pytest.raises(ValueError, match="use letters"):
-            rec.add("bad id", 1, unit="count", label_ru="x")
+            rec.add("bad id", 1)
+
+    def test__add__takes_unit_labels_and_source_from_the_catalogue(self, tmp_path):
+        cat = Catalogue({"plan.{id}.plan": {"unit": "{unit}", "ru": "План: {name_ru}", "kk": "Жоспар: {name_kk}",
+                                            "source": "{registry}"}})
+        rec = figures.FiguresRecord(tmp_path / "f.json", "nb", cat)
+        assert rec.add("plan.t1.plan", 500.0, unit="count", name_ru="Консультации", name_kk="Кеңестер", registry="r.yaml") == 500.0
+        rec.save()
+        fig = figures.load(tmp_path / "f.json")["plan.t1.plan"]
+        assert (fig["unit"], fig["label_ru"], fig["label_kk"], fig["source"], fig["base"]) == \
+            ("count", "План: Консультации", "Жоспар: Кеңестер", "r.yaml", None)
+
+    def test__add__a_figure_without_an_entry_is_an_error_naming_the_catalogue(self, tmp_path):
+        path = tmp_path / "figures.yaml"
+        path.write_text("a.{x}: {unit: count, ru: р, kk: қ}\n", encoding="utf-8")
+        rec = figures.FiguresRecord(tmp_path / "f.json", "nb", path)
+        with pytest.raises(ValueError, match=rf"'new\.figure' has no entry in {re.escape(str(path))}"):
+            rec.add("new.figure", 1)
+        assert len(rec) == 0
 
     def test__save__is_byte_identical_on_rerun(self, tmp_path):
         path = tmp_path / "figures.json"
         written = []
         for _ in range(2):
-            rec = figures.FiguresRecord(path, "nb")
-            rec.add("z", 0.1 + 0.2, unit="percent", label_ru="z")
-            rec.add("a", 5, unit="count", label_ru="a")
+            rec = figures.FiguresRecord(path, "nb", CAT)
+            rec.add("z", 0.1 + 0.2)
+            rec.add("a", 5)
             rec.save()
             written.append(path.read_bytes())
         assert written[0] == written[1]

@@ -20,6 +20,7 @@ def test__new__a_project_that_validate_guides_to_a_run(tmp_path, capsys, monkeyp
     for f in [folder / "config" / "offices.yaml", folder / "config" / "codebooks" / "population.yaml", folder / "config" / "texts" / "grant_report.kk.md"]:
         assert f.read_text(encoding="utf-8").splitlines()[0].lstrip("<!-# ").startswith("Edit for your project")
     assert not (folder / "config" / "params").exists()
+    assert not (folder / "config" / "figures.yaml").exists()  # the figure catalogue is the workbook's own
 
     monkeypatch.delenv("MEDIATION_PII_SALT", raising=False)
     assert main(["validate", "--params", str(params)]) == 2

@@ -133,17 +133,21 @@ def write_out(df: pd.DataFrame, processed_dir: str | Path, name: str) -> Path:
     return path
 
 
-def record_share(rec: Any, fid: str, x: int, n: int, *, label_ru: str, label_kk: str, source: str,
-                 confidence: float, method: str = "wilson") -> dict[str, float]:
-    """Record ``<fid>.pct``, ``<fid>.ci_low``, ``<fid>.ci_high`` (percent, base n) in a FiguresRecord."""
+def record_share(rec: Any, fid: str, x: int, n: int, *, confidence: float, method: str = "wilson",
+                 **names: Any) -> dict[str, float]:
+    """Record ``<fid>.pct``, ``<fid>.ci_low``, ``<fid>.ci_high`` (percent, base n) in a FiguresRecord.
+
+    ``names`` fill the catalogue entry of ``<fid>.pct``; the interval's entries take its labels
+    (``{share_ru}``, ``{share_kk}``) and the ``{method}`` and ``{confidence}`` of the interval.
+    """
     from helpers.analysis.intervals import proportion
 
     est = {k: float(v) for k, v in proportion(x, n, confidence, method).items()}
-    rec.add(f"{fid}.pct", est["pct"], unit="percent", label_ru=label_ru, label_kk=label_kk, source=source, base=n)
-    rec.add(f"{fid}.ci_low", est["ci_low"], unit="percent", label_ru=f"{label_ru}: нижняя граница интервала",
-            label_kk=f"{label_kk}: аралықтың төменгі шегі", source=f"{method} {confidence:g}", base=n)
-    rec.add(f"{fid}.ci_high", est["ci_high"], unit="percent", label_ru=f"{label_ru}: верхняя граница интервала",
-            label_kk=f"{label_kk}: аралықтың жоғарғы шегі", source=f"{method} {confidence:g}", base=n)
+    rec.add(f"{fid}.pct", est["pct"], base=n, **names)
+    share = rec[f"{fid}.pct"]
+    for end in ("ci_low", "ci_high"):
+        rec.add(f"{fid}.{end}", est[end], base=n, share_ru=share.label_ru, share_kk=share.label_kk,
+                method=method, confidence=confidence)
     return {"x": x, "n": n, **est}
 
 

@@ -41,7 +41,9 @@ class StageResult:
 
     ``tables`` hold the rows as written (Polars; pandas reads the files with the types of
     docs/data_model.md); ``log`` the
-    decisions made while reading (skipped files, date orders, sheets, encodings).
+    decisions made while reading (skipped files, date orders, sheets, encodings); ``holds`` what each
+    source file holds, named by the configuration and never by the file's name (``population_ru``,
+    ``journal.AKM``, ``participants.RT-01``, ``register``): the same in every wave.
     """
 
     tables: dict[str, pl.DataFrame]
@@ -50,6 +52,12 @@ class StageResult:
     region_fixes: pd.DataFrame = field(default_factory=pd.DataFrame)
     written: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    holds: dict[str, str] = field(default_factory=dict)
+
+    def rows_by_input(self) -> pd.DataFrame:
+        """Rows read and kept per input (what :attr:`holds` names it; an office's several journals summed)."""
+        acc = self.accounting.assign(input=self.accounting["source_file"].map(self.holds))
+        return acc.groupby("input", as_index=False)[["rows_in", "rows_kept"]].sum()
 
     def rejected_summary(self) -> pd.DataFrame:
         """Rows not kept, by file and rule (the reviewer's overview)."""
@@ -125,11 +133,13 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     ref = load_reference(config_dir, period)
     results = []
     log: list[str] = []
+    held: dict[str, str] = {}
     for survey, lang, path in survey_files(raw_dir, ref, fmt, log, inputs.surveys):
         rel, cb = _rel(path, raw_dir), ref.codebooks[survey]
         res = surveys.clean_export(surveys.read_export(path, rel, cb), cb, ref, rel, lang, salt, (*period, margin_days))
         rules.check_share(res.outcome, max_rejected_share)
         results.append((survey, rel, res))
+        held[rel] = f"{survey}_{lang}"
     raise_unknown([u for *_, r in results for u in r.unknown], "codebooks (config/codebooks)")
     frames = {survey: pl.concat([r.clean for s, _, r in results if s == survey], how="vertical_relaxed") for survey in ref.codebooks}
     schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
@@ -144,13 +154,26 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     for line in log:
         LOG.info(line)
     return StageResult(tables, acc, rejected, pd.concat(fixes, ignore_index=True) if fixes else pd.DataFrame(columns=["source_file", "value", "region"]),
-                       [f"{name}.parquet" for name in tables], log)
+                       [f"{name}.parquet" for name in tables], log, held)
 
 
 def _hand_typed(folder: Path, raw_dir: Path, log: list[str]) -> list[Path]:
     files, skipped = read.discover(folder, raw_dir)
     log += skipped
     return files
+
+
+def _held(results: list[tuple[str, str, handtyped.FileResult]], office_list: dict[str, offices.Office],
+          event: dict[str, str]) -> dict[str, str]:
+    """What each file of stage 11 holds, named by the configuration: ``journal.<office's safe id>``,
+    ``register``, ``participants.<event id>`` (``event``: the event of each participant list)."""
+
+    def what(rel: str, kind: str) -> str:
+        if kind == "journal":
+            return f"journal.{offices.safe_id(offices.office_of(rel, office_list).id)}"
+        return "register" if kind == "events" else f"participants.{event[rel]}"
+
+    return {rel: what(rel, kind) for rel, kind, _ in results}
 
 
 def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, period: tuple[dt.date, dt.date], *,
@@ -201,4 +224,5 @@ def clean_journals_events(raw_dir: Path, processed_dir: Path, config_dir: Path, 
     for line in log:
         LOG.info(line)
     return StageResult(tables, acc, rejected, pd.concat(fixes, ignore_index=True) if fixes else pd.DataFrame(columns=["source_file", "value", "region"]),
-                       [f"{k}.parquet" for k in specs], log)
+                       [f"{k}.parquet" for k in specs], log,
+                       _held(results, office_list, {_rel(p, raw_dir): e for p, e in zip(lists, event_ids)}))
