@@ -499,3 +499,15 @@ def multi_by_group(by_group: pd.DataFrame, threshold: int, *, secondary: bool = 
     hide = out["hidden"].to_numpy()
     _nan_where(out, hide, ["n", "pct", "ci_low", "ci_high", "pct_responses"])
     return out
+
+
+def hidden_figures(pub: pd.DataFrame, pattern: str, *, key: str = "code", flag: str = "hidden") -> list[str]:
+    """The ids of the figures recorded for the hidden cells of a published table: ``pattern`` filled with
+    the ``key`` of every row whose ``flag`` is set. A reviewer edition's figures summary shows them as
+    hidden (:meth:`helpers.figures.FiguresRecord.summary`), as its tables do.
+
+    >>> pub = pd.DataFrame({"code": ["a", "b", "c"], "hidden": [False, True, True]})
+    >>> hidden_figures(pub, "aspect2.spheres.{}")
+    ['aspect2.spheres.b', 'aspect2.spheres.c']
+    """
+    return [pattern.format(k) for k in dict.fromkeys(pub.loc[pub[flag].astype(bool), key])]
