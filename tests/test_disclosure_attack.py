@@ -19,14 +19,37 @@ difference of two published totals. The attacker is written here, independently 
 
 The reviewer edition of the report notebook is attacked the same way: it publishes the same tables.
 
-Switching the secondary rule off (``secondary=False``) must make the attack succeed: the last tests
-render tables without it and show that the attacker recovers hidden cells.
+**The grant report and the reviewer editions.** Every reviewer edition of a stage (``reports/review``)
+is published like the reports, so it is attacked too: its protected tables (the displays have no
+caption there, so the base of a frequency table is an unknown the visible shares bound), every ``n``
+column of its other tables, and its figures summary (a count of people, or a share whose count or
+complement is small: the figure's unit is read from the run's ``figures.json``). A table of any other
+kind fails the test until it is declared in :data:`AS_THEY_ARE` with the reason it is published as it
+is. What a reviewer receives is also attacked as a whole: the beneficiaries by sex, social category
+and age band and the satisfaction by office, month, sphere and form are read from the grant report
+(reader and reviewer editions, both languages: section 4, the offices' table, the plan-vs-fact totals,
+the audit annex) and from the reviewer editions of stages 11, 30 and 31 (their tables, audit rows and
+figures summaries) into one system per table, with the published sums (people in total, the socially
+vulnerable, the project's ratings): a count one page hides and another shows is found. The printed
+labels of the audit rows are mapped to their checks with the run's ``audit.csv``, as a reader maps
+«Другие категории: отчёт и записи» to the category it names; every value comes from the HTML.
+
+Published as they are (``docs/data_model.md``): process counts (rows of the input files, per rule), the
+grant's own totals (consultations, events and participants, beneficiaries, the socially vulnerable, the
+project's positive and negative ratings: the satisfaction indicator), item non-response, weighted
+estimates (not counts) and counts that are not people.
+
+Switching the secondary rule off must make the attack succeed: a second run of the fixture with
+``--set analysis.secondary_suppression=false`` is attacked the same way and the attacker pins cells of
+the analytic report, of the grant report with the reviewer editions, and of the stages' reviewer
+editions; the last tests also render small tables without it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -35,22 +58,26 @@ import yaml
 from bs4 import BeautifulSoup
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from conftest import FIXTURE
+from conftest import FIXTURE, run_fixture
 from helpers import params, paths, report
 
 P = params.load(FIXTURE)
 K = P["analysis.suppression_threshold"]
 UI = {lang: yaml.safe_load(report.load_texts(P, "analytic_report", lang)["ui"]) for lang in ("ru", "kk")}
+GRANT = {lang: yaml.safe_load(report.load_texts(P, "grant_report", lang)["labels"]) for lang in ("ru", "kk")}
+#: columns of a table that count people (any other table: see the module docstring for what is published as it is)
+PEOPLE_COLUMNS = {"n", "n_rated", "count", GRANT["ru"]["columns"]["people"], GRANT["kk"]["columns"]["people"]}
 BASE = re.compile(r"\bn\s*=\s*(\d[\d\s\u00a0\u202f]*)")
 
 
 def number(text: str) -> float | None:
     """A published number ('1 234', '50,8'), or None for a mark or a dash."""
-    t = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".").replace("−", "-")
+    t = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".").replace("−", "-").removesuffix("%")
     try:
-        return float(t)
+        x = float(t)
     except ValueError:
         return None
+    return None if np.isnan(x) else x
 
 
 @dataclass
@@ -117,36 +144,71 @@ def _count(pct: float | None, base: float | None) -> float | None:
 
 
 def _rows(table) -> tuple[list[str], list[list[str]]]:
+    """Header and body cells of a table; a pandas table's index column (``th`` in every row) is left out."""
     head = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
     body = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+    if body and len(head) == len(body[0]) + 1:
+        head = head[1:]
     return head, body
 
 
-def one_way_system(name: str, head: list[str], body: list[list[str]], base: int, ui: dict) -> System:
+def _tables(html: str) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(caption or "", header, body) of every table of a page."""
+    out = []
+    for t in BeautifulSoup(html, "html.parser").find_all("table"):
+        if t.find("thead") is None or t.find("tbody") is None:
+            continue
+        cap = t.find("caption")
+        out.append((" ".join(cap.get_text(" ").split()) if cap else "", *_rows(t)))
+    return out
+
+
+def _base_bounds(body: list[list[str]], head: list[str]) -> tuple[int, int]:
+    """The bases a one-way table's visible counts and shares allow (a stage's reviewer edition prints no
+    base): each share is printed to 0.1 %, so n / (p ± 0.05) bounds the base."""
+    lo, hi = 1, 10 ** 7
+    for row in body:
+        cells = dict(zip(head, row))
+        n, p = number(cells["n"]), number(cells["%"])
+        if n and p:
+            lo = max(lo, int(np.ceil(100 * n / (p + 0.05 + 1e-9))), int(n))
+            hi = min(hi, int(np.floor(100 * n / max(p - 0.05, 1e-9))))
+    return lo, hi
+
+
+def one_way_system(name: str, head: list[str], body: list[list[str]], base: int | None, ui: dict) -> System:
     """Single choice: options add up to the base. Multi-select: each option and its complement add up
-    to the base, and the ticks add up to the total the "% of responses" gives away."""
+    to the base, and the ticks add up to the total the "% of responses" gives away. Without a printed
+    base (a stage's reviewer edition) the base is an unknown the visible shares bound."""
     s = System(name, "one-way")
     multi = ui["pct_responses"] in head
     ticks = []
+    if base is None:
+        lo, hi = _base_bounds(body, head)
+        if lo == hi:
+            base = lo
+        else:
+            s.cell("base", None)
+            s.equation({"base": 1}, lo, hi)
     for i, row in enumerate(body):
         cells = dict(zip(head, row))
         n = number(cells["n"])
         if cells[head[0]] == ui["nonresponse"]:
-            s.cell(f"nonresponse", n)
+            s.cell("nonresponse", n)
             s.exempt.add("nonresponse")
             continue
         if n is None and number(cells["%"]) is not None:
             n = _count(number(cells["%"]), base)
         s.cell(f"option{i}", n)
         if multi:
-            s.cell(f"not{i}", None if n is None else base - n)
-            s.equation({f"option{i}": 1, f"not{i}": 1}, base)
+            s.cell(f"not{i}", None if n is None or base is None else base - n)
+            s.equation({f"option{i}": 1, f"not{i}": 1} | ({} if base else {"base": -1}), base or 0)
             share = number(cells[ui["pct_responses"]])
             if n is not None and share:
                 ticks.append((n, share))
     options = [c for c in [*s.known, *s.hidden] if c.startswith("option")]
     if not multi:
-        s.equation({c: 1 for c in options}, base)
+        s.equation({c: 1 for c in options} | ({} if base else {"base": -1}), base or 0)
     elif ticks:  # each visible option's % of responses bounds the total of ticks
         lo = max(int(np.ceil(100 * n / (p + 0.05 + 1e-9))) for n, p in ticks)
         hi = min(int(np.floor(100 * n / max(p - 0.05, 1e-9))) for n, p in ticks)
@@ -184,7 +246,6 @@ def likert_group_systems(name: str, head: list[str], body: list[list[str]], ui: 
     """Likert items by group: per item, agree, the rest of the scale and "don't know" add up to each
     group's n (those who answered), and every column adds up to the item's totals row."""
     systems, s, cols = [], None, None
-    ci = [h for h in head if h.endswith(ui["ci"])][0]
     for i, row in enumerate(body):
         cells = dict(zip(head, row))
         item = cells[ui["item"]]
@@ -218,11 +279,9 @@ def systems_of(html: str, lang: str) -> tuple[list[System], list[str]]:
     """The attacker's systems of every protected table of a page, and every count of 1..K-1 printed
     in an ``n`` column of the other tables."""
     ui = UI[lang]
-    soup = BeautifulSoup(html, "html.parser")
     out, loose = [], []
-    for t in soup.find_all("table"):
-        caption = " ".join(t.find("caption").get_text(" ").split())
-        head, body = _rows(t)
+    for k, (caption, head, body) in enumerate(_tables(html)):
+        caption = caption or f"table {k + 1}: {' | '.join(head)}"
         m = BASE.search(caption)
         base = int(re.sub(r"\D", "", m.group(1))) if m else None
         if head[0] == ui["option"]:
@@ -231,11 +290,209 @@ def systems_of(html: str, lang: str) -> tuple[list[System], list[str]]:
             out.append(breakdown_system(caption, head, body, ui))
         elif head[:2] == [ui["item"], ui["group"]]:
             out.extend(likert_group_systems(caption, head, body, ui))
-        elif "n" in head:
-            j = head.index("n")
-            loose += [f"{caption}: {row[0]} = {row[j]}" for row in body
-                      if number(row[j]) is not None and 0 < number(row[j]) < K]
+        else:
+            for j in [j for j, h in enumerate(head) if h in PEOPLE_COLUMNS]:
+                loose += [f"{caption}: {row[0]} {head[j]} = {row[j]}" for row in body
+                          if number(row[j]) is not None and 0 < number(row[j]) < K]
     return out, loose
+
+
+# --- the grant report and the reviewer editions, attacked together -------------------------------------------
+# A reviewer receives the reports and every reviewer edition: what one page hides, no other page may show, and
+# the published sums (people in total, the socially vulnerable, ratings in total) hold across pages. The
+# beneficiaries by sex, social category and age band (grant report section 4, stage 30's table and figures
+# summary, the audit rows of stage 31 and of the annex) and the satisfaction by office, month, sphere and form
+# (grant report, stage 30) are pooled into one system per table.
+
+DIMENSIONS = ("sex", "social_category", "age_band")
+SAT_DIMENSIONS = ("office", "month", "sphere", "form")
+SUMMARY_LINE = re.compile(r"^(?P<id>[A-Za-z0-9_\-+]+(?:\.[A-Za-z0-9_\-+]+)+) = (?P<value>.+?)(?:  \(n=(?P<base>\d+)\))?$")
+
+
+@dataclass
+class Pool:
+    """What the pages publish of one kind of cell: ``cells[key]`` is a published value, or None where
+    every page hides it; ``sums[name]`` a published total."""
+
+    cells: dict[tuple, int | None] = field(default_factory=dict)
+    sums: dict[tuple, float] = field(default_factory=dict)
+
+    def put(self, key: tuple, value: float | None) -> None:
+        if value is None:
+            self.cells.setdefault(key, None)
+            return
+        old = self.cells.get(key)
+        assert old is None or old == round(value), f"{key}: pages publish {old} and {value}"
+        self.cells[key] = int(round(value))
+
+    def total(self, key: tuple, value: float | None) -> None:
+        if value is not None:
+            self.sums[key] = value
+
+    def count(self, key: tuple) -> int | None:
+        return None if key not in self.sums else int(round(self.sums[key]))
+
+
+def _config_names() -> tuple[dict[str, dict[str, tuple[str, str]]], dict[str, str]]:
+    """{lang: {printed category name: (dimension, code)}} from the public registries, and
+    {figure-id code: code} ('59plus' -> '59+')."""
+    from helpers.config_files import read_yaml
+
+    bands = read_yaml(paths.CONFIG / "age_bands.yaml")["bands"]
+    cats = read_yaml(paths.CONFIG / "social_categories.yaml")["categories"]
+    names = {lang: {**{b[lang]: ("age_band", b["code"]) for b in bands}, **{c[lang]: ("social_category", c["code"]) for c in cats},
+                    **{GRANT[lang]["categories"][k]: ("sex", k) for k in ("male", "female")}} for lang in ("ru", "kk")}
+    return names, {str(i["code"]).replace("+", "plus"): i["code"] for i in bands + cats}
+
+
+NAMES, SAFE = _config_names()
+
+
+def _people_key(figure_or_check: str) -> tuple | None:
+    """('people', dimension, code) of a figure (reach.by_social.other …) or an audit check (record.social.other …)."""
+    m = re.fullmatch(r"(?:reach\.by_|record\.)(age|social)\.(.+)|(?:reach\.direct_|record\.sex_)(male|female)", figure_or_check)
+    if not m:
+        return None
+    if m.group(3):
+        return ("people", "sex", m.group(3))
+    return ("people", {"age": "age_band", "social": "social_category"}[m.group(1)], SAFE.get(m.group(2), m.group(2)))
+
+
+def _caption_base(caption: str) -> int | None:
+    m = BASE.search(caption)
+    return int(re.sub(r"\D", "", m.group(1))) if m else None
+
+
+def grant_facts(html: str, lang: str, pool: Pool, checks: dict[str, str]) -> int:
+    """Read a grant report page (reader edition, or the reviewer edition of notebook 91) into the pool:
+    section 4, the offices' satisfaction, the plan-vs-fact totals and the audit annex's recomputed counts
+    (``checks``: printed label -> check id). Returns how many protected tables it read."""
+    from helpers.clean.offices import load_offices
+    from helpers.grant import planfact
+
+    col = GRANT[lang]["columns"]
+    indicators = {i[f"name_{lang}"]: i["id"] for i in planfact.load_registry(paths.CONFIG / "indicators.yaml")["indicators"]}
+    offices = {getattr(o, lang): o.id for o in load_offices(paths.CONFIG).values()}
+    read = 0
+    for caption, head, body in _tables(html):
+        base = _caption_base(caption)
+        if head[:2] == [col["category"], col["people"]]:
+            read += 1
+            for row in body:
+                cells = dict(zip(head, row))
+                dim, code = NAMES[lang][cells[col["category"]]] if cells[col["category"]] in NAMES[lang] else ("sex", "not_stated")
+                pool.total(("people", dim), base)
+                n = number(cells[col["people"]])
+                pool.put(("people", dim, code), n if n is not None else _count(number(cells[col["share"]]), base))
+        elif head[0] == col["office"]:
+            read += 1
+            pool.total(("sat", "n"), base)
+            for row in body:
+                cells = dict(zip(head, row))
+                _sat_put(pool, "office", offices[cells[col["office"]]], number(cells[col["rated"]]), number(cells[col["share_positive"]]))
+        elif head[0] == col["indicator"]:
+            for row in body:
+                cells = dict(zip(head, row))
+                kind = {"se_direct_beneficiaries": ("people", "total"), "se_direct_vulnerable": ("people", "vulnerable"),
+                        "t1_satisfaction": ("sat", "share")}.get(indicators.get(cells[col["indicator"]]))
+                if kind:
+                    pool.total(kind, number(cells[col["fact"]]))
+        elif head[0] == col["check"]:
+            read += 1
+            for row in body:
+                cells = dict(zip(head, row))
+                key = _people_key(checks.get(cells[col["check"]], ""))
+                if key:
+                    pool.put(key, number(cells[col["recomputed"]]))
+    return read
+
+
+def _sat_put(pool: Pool, dim: str, group: str, n: float | None, pct: float | None) -> None:
+    """A group's rated consultations and positive share: its positive and negative ratings (a hidden
+    share hides both, a zero too)."""
+    pool.put(("sat", dim, group, "n"), n)
+    yes = None if pct is None or n is None else _count(pct, n)
+    pool.put(("sat", dim, group, "yes"), yes)
+    pool.put(("sat", dim, group, "no"), None if yes is None else n - yes)
+
+
+def reviewer_facts(html: str, pool: Pool) -> None:
+    """Read the reviewer editions of stages 11, 30 and 31 into the pool: the disaggregation, the
+    satisfaction tables and the totals of stage 30, the audit rows of stage 31, the figures summaries."""
+    for _, head, body in _tables(html):
+        rows = [dict(zip(head, row)) for row in body]
+        if head[:3] == ["dimension", "category", "n"]:
+            for r in rows:
+                pool.put(("people", r["dimension"], r["category"]), number(r["n"]))
+        elif head[:4] == ["dimension", "group", "n_rated", "share_positive_pct"]:
+            for r in rows:
+                if r["dimension"] == "all":
+                    pool.total(("sat", "n"), number(r["n_rated"]))
+                    pool.total(("sat", "share"), number(r["share_positive_pct"]))
+                else:
+                    _sat_put(pool, r["dimension"], r["group"], number(r["n_rated"]), number(r["share_positive_pct"]))
+        elif head[:2] == ["measure", "value"]:
+            for r in rows:
+                key = {"direct_beneficiaries": ("people", "total"), "direct_vulnerable": ("people", "vulnerable"),
+                       "rated_positive": ("sat", "yes"), "rated_negative": ("sat", "no")}.get(r["measure"])
+                if key:
+                    pool.total(key, number(r["value"]))
+        elif "check" in head and "recomputed" in head:
+            for r in rows:
+                key = _people_key(r["check"])
+                if key:
+                    pool.put(key, number(r["recomputed"]))
+    for line in summary_lines(html):
+        key = _people_key(line["id"])
+        if key:
+            pool.put(key, number(line["value"]))
+
+
+def summary_lines(html: str) -> list[dict[str, str]]:
+    """The lines ``id = value  (n=base)`` of the figures summaries printed in a reviewer edition."""
+    out = []
+    for pre in BeautifulSoup(html, "html.parser").find_all("pre"):
+        for line in pre.get_text().splitlines():
+            m = SUMMARY_LINE.match(line.strip())
+            if m:
+                out.append(m.groupdict())
+    return out
+
+
+def pooled_systems(pool: Pool) -> list[System]:
+    """One system per section-4 table and per satisfaction dimension, from the pooled cells and sums."""
+    from helpers.grant.tables import vulnerable_categories
+
+    vulnerable = set(vulnerable_categories(paths.CONFIG))
+    out = []
+    total = pool.count(("people", "total"))
+    for dim in DIMENSIONS:
+        keys = [k for k in pool.cells if k[:2] == ("people", dim)]
+        if not keys:
+            continue
+        s = System(f"people by {dim}", "beneficiaries")
+        for k in keys:
+            s.cell(k[2], pool.cells[k])
+        s.equation({k[2]: 1 for k in keys}, pool.count(("people", dim)) or total)
+        if dim == "social_category" and ("people", "vulnerable") in pool.sums:
+            s.equation({k[2]: 1 for k in keys if k[2] in vulnerable}, pool.count(("people", "vulnerable")))
+        out.append(s)
+    n = pool.count(("sat", "n"))
+    yes = pool.count(("sat", "yes")) if ("sat", "yes") in pool.sums else _count(pool.sums.get(("sat", "share")), n)
+    for dim in SAT_DIMENSIONS:
+        groups = sorted({k[2] for k in pool.cells if k[:2] == ("sat", dim)})
+        if not groups:
+            continue
+        s = System(f"satisfaction by {dim}", "satisfaction")
+        for g in groups:
+            for part in ("n", "yes", "no"):
+                s.cell(f"{g}.{part}", pool.cells[("sat", dim, g, part)], at_least=1 if part == "n" else 0)
+            s.equation({f"{g}.yes": 1, f"{g}.no": 1, f"{g}.n": -1}, 0)
+        s.equation({f"{g}.n": 1 for g in groups}, n)
+        s.equation({f"{g}.yes": 1 for g in groups}, yes)
+        s.equation({f"{g}.no": 1 for g in groups}, n - yes)
+        out.append(s)
+    return out
 
 
 @pytest.mark.parametrize("edition", ["reader", "reviewer"])
@@ -256,7 +513,149 @@ def test__report_html__no_hidden_cell_is_recovered_and_no_small_count_is_publish
     assert not found and not loose, (found, loose)
 
 
+def _attack(systems: list[System]) -> dict[str, dict[str, list[str]]]:
+    """{table: pinned hidden cells and published small counts} of every table the attacker solved."""
+    found = {}
+    for s in systems:
+        pinned, small = s.attack()
+        if pinned or small:
+            found[s.name] = {"pinned": pinned, "small counts": small}
+    return found
+
+
+#: the protected tables each stage's reviewer edition shows (the attacker must read them all)
+STAGES = {"10_clean_surveys": {}, "11_clean_journals": {}, "20_aspect1_interest": {"one-way": 8, "breakdown": 2},
+          "21_aspect2_spheres": {"one-way": 3}, "22_aspect3_nonprof": {"likert by group": 6, "one-way": 1},
+          "23_aspect4_barriers": {"one-way": 2}, "30_satisfaction_reach": {}, "31_plan_vs_fact_audit": {}}
+#: figures a summary prints as they are (module docstring): the grant's satisfaction indicator (the
+#: project's ratings), item non-response, weighted estimates (not counts)
+SUMMARY_EXEMPT = ("satisfaction.", "clean.journal.", ".nonresponse", "aspect1.logit.n_dropped", "aspect1.weighted.")
+PEOPLE_UNITS = {"respondents", "people", "consultations", "participants"}
+
+
+def small_summary_figures(html: str, units: dict[str, str]) -> list[str]:
+    """Figures of a summary that give away a count of 1..K-1: a count of people, or a share whose count or
+    complement within its base is that small (``units``: the unit of each figure id)."""
+    out = []
+    for line in summary_lines(html):
+        fid, v = line["id"], number(line["value"])
+        if line["base"] is None or v is None or fid.endswith((".ci_low", ".ci_high")) or any(e in fid for e in SUMMARY_EXEMPT):
+            continue
+        b = int(line["base"])
+        counts = {"percent": lambda: (round(v * b / 100), b - round(v * b / 100))}.get(units.get(fid), lambda: (v,))()
+        if (units.get(fid) == "percent" or units.get(fid) in PEOPLE_UNITS) and any(0 < c < K for c in counts):
+            out.append(f"{fid} = {line['value']} (n={b})")
+    return out
+
+
+#: the other tables of a reviewer edition, by their first two columns, and why they are published as they
+#: are (module docstring); a table of none of these kinds and not protected fails the test until it is declared
+AS_THEY_ARE = {
+    ("rule", "meaning"): "the cleaning rules' texts", ("rule", "applies_to"): "the cleaning rules' texts",
+    ("source_file", "rows_in"): "process counts: rows of each input file",
+    ("source_file", "rule"): "process counts: rejected rows per file and rule",
+    ("source_file", "value"): "region spellings corrected",
+    ("table", "rows"): "process counts: rows of the clean tables",
+    ("measure", "value"): "the grant's totals (read by the pooled attack)",
+    ("event_id", "event_type"): "participants per event: the register the hand-made report prints",
+    ("event_id", "participants_recorded"): "participants per event: the register the hand-made report prints",
+    ("question", "n"): "medians and quartiles of numeric answers (n: those who answered)",
+    ("dimension", "group"): "satisfaction per office, month, sphere, form: protected (read by the pooled attack)",
+    ("dimension", "category"): "beneficiaries by sex, social category, age band: protected (read by the pooled attack)",
+    ("row_id", "indicator"): "the hand-made report's indicator table (a published document)",
+    ("table", "column"): "the hand-made report's beneficiary tables (a published document)",
+    ("id", "plan"): "plan vs fact of the grant's indicators",
+    ("check", "reported"): "the audit: protected rows read by the pooled attack",
+    ("check", "kind"): "the audit: protected rows read by the pooled attack",
+}
+
+
+def undeclared_tables(html: str, lang: str) -> list[str]:
+    """Tables of a page that are neither a protected display nor of a kind published as it is."""
+    ui = UI[lang]
+    protected = {ui["option"], ui["level"], ui["item"]}
+    declared = set(AS_THEY_ARE) | {(ui["variable"], "n"), (ui["variable"], ui["level"]), (ui["measure"], "n")}
+    out = []
+    for _, head, _ in _tables(html):
+        h = [x for x in head if x]
+        if h and h[0] not in protected and tuple(h[:2]) not in declared:
+            out.append(" | ".join(h))
+    return out
+
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test__reviewer_edition__no_hidden_cell_is_recovered_and_no_small_count_is_published(fixture_run, stage):
+    from helpers import figures
+
+    html = (fixture_run[0] / "reports" / "review" / f"{stage}.html").read_text(encoding="utf-8")
+    systems, loose = systems_of(html, "ru")
+    assert pd.Series([s.kind for s in systems], dtype="str").value_counts().to_dict() == STAGES[stage]
+    units = {k: v["unit"] for k, v in figures.load(fixture_run[0] / "processed" / "figures.json").items()}
+    assert summary_lines(html), "the figures summary was not read"
+    small = small_summary_figures(html, units)
+    found = _attack(systems)
+    assert not found and not loose and not small, (found, loose, small)
+    assert not undeclared_tables(html, "ru"), undeclared_tables(html, "ru")
+
+
+def pooled_attack(run: Path) -> tuple[dict[str, dict[str, list[str]]], Pool, list[int]]:
+    """The attack on the grant report (reader and reviewer editions, both languages) and the reviewer editions
+    of stages 11, 30 and 31 together: (what it recovers, the pool, protected tables read per grant page)."""
+    reports = run / "reports"
+    aud = pd.read_csv(run / "processed" / "audit.csv", keep_default_na=False)
+    checks = {**dict(zip(aud["label_ru"], aud["check"])), **dict(zip(aud["label_kk"], aud["check"]))}
+    pool, read = Pool(), []
+    for lang in ("ru", "kk"):
+        for page in (reports / f"grant_report.{lang}.html", reports / "review" / f"91_grant_report.{lang}.html"):
+            read.append(grant_facts(page.read_text(encoding="utf-8"), lang, pool, checks))
+    for stage in ("11_clean_journals", "30_satisfaction_reach", "31_plan_vs_fact_audit"):
+        reviewer_facts((reports / "review" / f"{stage}.html").read_text(encoding="utf-8"), pool)
+    return _attack(pooled_systems(pool)), pool, read
+
+
+def test__grant_report_and_reviewer_editions__no_hidden_cell_is_recovered_from_all_of_them_together(fixture_run):
+    found, pool, read = pooled_attack(fixture_run[0])
+    assert read == [5, 5, 5, 5], read  # section 4 (3 tables), the offices, the annex: in each grant page
+    hidden = {k[1:] for k, v in pool.cells.items() if v is None and k[0] == "people"}
+    assert hidden, "the fixture hides no count of beneficiaries: the attack proves nothing"
+    assert {("people", "total"), ("people", "vulnerable"), ("sat", "n")} <= set(pool.sums), pool.sums
+    assert not found, found
+
+
 # --- with the secondary rule switched off the same attacker recovers hidden cells -----------------------
+
+@pytest.fixture(scope="module")
+def run_without_secondary(tmp_path_factory) -> Path:
+    """The fixture run again with ``--set analysis.secondary_suppression=false``."""
+    tmp = tmp_path_factory.mktemp("no_secondary")
+    proc = run_fixture(tmp, "--set", "analysis.secondary_suppression=false")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return tmp
+
+
+def pinned_per_report(run: Path) -> dict[str, int]:
+    """How many hidden cells the attacker pins in each report, and in the grant report with the reviewer
+    editions together."""
+    reports = run / "reports"
+    out = {}
+    for lang in ("ru", "kk"):
+        systems, _ = systems_of((reports / f"analytic_report.{lang}.html").read_text(encoding="utf-8"), lang)
+        out[f"analytic_report.{lang}"] = sum(len(f["pinned"]) for f in _attack(systems).values())
+    out["grant report + reviewer editions"] = sum(len(f["pinned"]) for f in pooled_attack(run)[0].values())
+    for stage in STAGES:
+        systems, _ = systems_of((reports / "review" / f"{stage}.html").read_text(encoding="utf-8"), "ru")
+        out[f"review/{stage}"] = sum(len(f["pinned"]) for f in _attack(systems).values())
+    return out
+
+
+def test__secondary_rule_off__the_attack_recovers_cells_of_every_report(run_without_secondary, fixture_run):
+    off, on = pinned_per_report(run_without_secondary), pinned_per_report(fixture_run[0])
+    assert not any(on.values()), on
+    assert off["analytic_report.ru"] and off["analytic_report.kk"] and off["grant report + reviewer editions"], off
+    assert sum(v for k, v in off.items() if k.startswith("review/")) > 0, off
+
+
 
 def _page(frame: pd.DataFrame, title: str, base: int) -> str:
     return report.table(frame, title=title, base=base, lang="ru").data

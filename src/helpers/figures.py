@@ -41,7 +41,7 @@ import fcntl
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -69,6 +69,8 @@ FORMATS: dict[str, int | None] = {"int": 0, "num1": 1, "num2": 2, "pct0": 0, "pc
                                   "raw": None, "p": 3, "p_rel": 3}
 
 _NBSP = "\u00a0"
+#: what a figures summary shows for the figure of a hidden cell (the reports' ``hidden_mark``)
+HIDDEN_MARK = "×"
 #: anything between ``{{`` and ``}}`` (parsed by :func:`_parse`), and a sentence dot right after it.
 _PLACEHOLDER = re.compile(r"\{\{(?P<body>[^{}]*)\}\}(?P<dot>\.)?")
 _ID = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -198,10 +200,27 @@ class FiguresRecord:
             write_record(merged, self.path)
         return self.path
 
-    def summary(self, lang: str = "ru") -> str:
-        """One line per figure (``id = formatted value``): the key figures nbval compares."""
+    def summary(self, lang: str = "ru", hidden: Collection[str] = ()) -> str:
+        """One line per figure (``id = formatted value``): the key figures nbval compares.
+
+        The summary is part of a reviewer edition, which publishes the same protected tables as the
+        reports: a figure of a cell those tables hide (an id in ``hidden``, or a sub-figure of one:
+        ``<id>.pct``, ``<id>.ci_low`` …; :func:`helpers.analysis.disclosure.hidden_figures`) shows ``×``
+        in place of its value; ``figures.json`` keeps the value.
+
+        >>> rec = FiguresRecord("/nonexistent/figures.json", "demo")
+        >>> _ = rec.add("q.a.n", 12, unit="respondents", label_ru="a", base=40), rec.add("q.b.n", 3, unit="respondents", label_ru="b", base=40)
+        >>> print(rec.summary(hidden=["q.b"]))
+        q.a.n = 12  (n=40)
+        q.b.n = ×  (n=40)
+        """
+        def shown(f: Figure) -> str:
+            if f.id in hidden or f.id.rsplit(".", 1)[0] in hidden:
+                return HIDDEN_MARK
+            return format_value(f.value, f.unit, lang)
+
         return "\n".join(
-            f"{f.id} = {format_value(f.value, f.unit, lang)}" + (f"  (n={f.base})" if f.base is not None else "")
+            f"{f.id} = {shown(f)}" + (f"  (n={f.base})" if f.base is not None else "")
             for f in sorted(self._figures.values(), key=lambda f: f.id)
         )
 

@@ -86,3 +86,14 @@ class TestCheckAcross:
         journals.check_across([pl.DataFrame([row]), pl.DataFrame([row | {"applicant_id": "pmnopqrstuvwx", "source_file": "b.xlsx"}])])
         with pytest.raises(CleaningError, match=r"KOS, 29\.04\.2021: a\.xlsx row 6, b\.xlsx row 2$"):
             journals.check_across([pl.DataFrame([row]), pl.DataFrame([row | {"source_file": "b.xlsx", "source_row": 2}])])
+
+
+def test__totals__only_the_indicators_and_the_project_ratings_no_cross_of_form_and_rating():
+    import polars as pl
+
+    from helpers.clean import journals
+
+    cons = pl.DataFrame({"form": ["office"] * 5 + ["online_site", "online_instagram"],
+                         "rating": ["positive"] * 4 + ["negative", "positive", None]})
+    t = dict(journals.totals(cons).iter_rows())
+    assert t == {"consultations": 7, "in_offices": 5, "online": 2, "rated_positive": 5, "rated_negative": 1, "not_rated": 1}

@@ -217,6 +217,48 @@ class TestAuditAnnex:
             assert not words, (lang, words)
 
 
+class TestReviewerEditionProtection:
+    """What the reviewer editions of stages 30 and 31 show of the section-4 counts: what the grant report shows."""
+
+    DIS = pd.read_csv(io.StringIO(
+        "dimension,category,n,share_pct,order\n"
+        "sex,male,77,40.5,0\nsex,female,113,59.5,1\n"
+        "social_category,youth,60,31.6,0\nsocial_category,elderly,80,42.1,1\nsocial_category,business,9,4.7,2\n"
+        "social_category,disabled,3,1.6,3\nsocial_category,unemployed,38,20.0,4\n"
+        "age_band,17-22,100,52.6,0\nage_band,59+,90,47.4,1\n"))
+
+    def test__hidden_people__a_small_category_cannot_be_solved_from_the_total_and_the_vulnerable_sum(self):
+        from helpers.analysis.disclosure import bounds
+        from helpers.grant import tables
+        vulnerable = ["elderly", "disabled", "unemployed"]  # their sum is published too
+        hidden = tables.hidden_people(self.DIS, 5, vulnerable=vulnerable)
+        soc = self.DIS[self.DIS["dimension"] == "social_category"]
+        hide = soc["category"].isin(hidden["social_category"]).tolist()
+        cats = soc["category"].tolist()
+        lo, hi = bounds(soc["n"].tolist(), [list(range(len(cats))), [cats.index(v) for v in vulnerable]], hide)
+        assert "disabled" in hidden["social_category"] and hidden["sex"] == [] and hidden["age_band"] == []
+        assert all(lo[i] < hi[i] for i, h in enumerate(hide) if h)
+
+    def test__published_people_and_people_ids__the_hidden_counts_are_not_shown(self):
+        from helpers.grant import tables
+        hidden = {"sex": [], "social_category": ["business", "disabled"], "age_band": ["59+"]}
+        shown = tables.published_people(self.DIS, hidden).set_index("category")
+        assert shown.loc[["business", "disabled", "59+"], ["n", "share_pct"]].isna().all().all()
+        assert shown.loc["youth", "n"] == 60
+        assert tables.people_ids(hidden, "figure") == {"reach.by_social.business", "reach.by_social.disabled", "reach.by_age.59plus"}
+        assert tables.people_ids(hidden, "check") == {"record.social.business", "record.social.disabled", "record.age.59plus"}
+
+    def test__audit_published__a_hidden_check_shows_neither_the_count_nor_its_difference_nor_its_status(self):
+        df = audit.frame([audit.row("record.social.other", 24, 3, kind="vs_record_data", source_ru="§4", source_kk="§4",
+                                    label_ru="Другие", label_kk="Басқалар"),
+                          audit.row("record.offices", 17, 17, kind="vs_record_data", source_ru="§1", source_kk="§1",
+                                    label_ru="Кабинеты", label_kk="Кабинеттер")])
+        shown = audit.published(df, {"record.social.other"}).set_index("check")
+        assert shown.loc["record.social.other", ["recomputed", "difference"]].isna().all()
+        assert shown.loc["record.social.other", "status"] == "hidden" and shown.loc["record.offices", "status"] == "ok"
+        assert shown.loc["record.social.other", "reported"] == 24  # the hand-made report's own figure is published
+
+
 class TestDedup:
     def test__people__dedup_across_sources_and_missing_ids(self):
         cons = pd.DataFrame({"applicant_id": ["p1", "p2", None], "source_file": "j", "source_row": [2, 3, 4],

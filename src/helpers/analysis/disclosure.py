@@ -156,8 +156,21 @@ def protect(values: Sequence[int], sums: Sequence[Sequence[int]], threshold: int
     if np.any(values < 0):
         raise ValueError("counts must be non-negative")
     sums = tuple(np.asarray(s, dtype=int) for s in sums)
+    units = [np.asarray(u, dtype=int) for u in units]
+    hidden, published = _primary(values, sums, threshold, together, keep_published)
+    _hide_units(hidden, units)
+    if secondary:
+        _secondary(values, sums, hidden, published, hideable, units)
+    return Protection(values, sums, hidden, published)
+
+
+def _primary(values: np.ndarray, sums: tuple[np.ndarray, ...], threshold: int, together: Sequence[Sequence[int]],
+             keep_published: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The primary rule: (hidden cells, published sums). A small cell is hidden; a small sum is not
+    published (unless kept) and its non-zero cells are hidden; a group of ``together`` is published
+    only if all of it is."""
     hidden = (values > 0) & (values < threshold)
-    keep = set(int(j) for j in keep_published)
+    keep = {int(j) for j in keep_published}
     published = np.array([j in keep or not (0 < values[s].sum() < threshold) for j, s in enumerate(sums)], dtype=bool)
     for s, pub in zip(sums, published):
         if not pub:
@@ -165,36 +178,118 @@ def protect(values: Sequence[int], sums: Sequence[Sequence[int]], threshold: int
     for group in together:
         if not published[list(group)].all():
             published[list(group)] = False
-    units = [np.asarray(u, dtype=int) for u in units]
-    in_units = frozenset(int(c) for u in units for c in u)
+    return hidden, published
+
+
+def _hide_units(hidden: np.ndarray, units: Sequence[np.ndarray]) -> None:
+    """A display unit with a hidden cell is hidden whole (in place)."""
     for u in units:
         if hidden[u].any():
             hidden[u] = True
+
+
+def _apply(kind: str, j: Any, values: np.ndarray, sums: tuple[np.ndarray, ...], hidden: np.ndarray,
+           published: np.ndarray) -> None:
+    """Hide the cells ``j`` (``kind == "cells"``), or stop publishing the sum ``j`` and hide its non-zero cells (in place)."""
+    if kind == "cells":
+        hidden[list(j)] = True
+    else:
+        published[j] = False
+        hidden[sums[j][values[sums[j]] > 0]] = True
+
+
+def _first_pinned(values: np.ndarray, sums: tuple[np.ndarray, ...], hidden: np.ndarray, published: np.ndarray,
+                  targets: Sequence[Sequence[int]], in_units: frozenset[int]) -> list[int] | None:
+    """The first of ``targets`` (cell index lists) whose total an attacker pins to one value, or None."""
+    system = _system(values, sums, hidden, published, in_units)
+    for t in targets:
+        lo, hi = _extremes(values, sums, hidden, published, t, system, in_units)
+        if lo == hi:
+            return list(t)
+    return None
+
+
+def _secondary(values: np.ndarray, sums: tuple[np.ndarray, ...], hidden: np.ndarray, published: np.ndarray,
+               hideable: Sequence[int], units: Sequence[np.ndarray]) -> None:
+    """The secondary rule (in place): while a hidden cell or the total of an unpublished sum is pinned,
+    hide what :func:`_secondary_choice` chooses."""
+    in_units = frozenset(int(c) for u in units for c in u)
     protected_sums = [s for s, pub in zip(sums, published) if not pub and values[s].sum() > 0]
-    while secondary:
-        system = _system(values, sums, hidden, published, in_units)
-        target = None
-        for t in [[int(c)] for c in np.flatnonzero(hidden)] + [list(s) for s in protected_sums]:
-            lo, hi = _extremes(values, sums, hidden, published, t, system, in_units)
-            if lo == hi:
-                target = t
-                break
+    while True:
+        targets = [[int(c)] for c in np.flatnonzero(hidden)] + [list(s) for s in protected_sums]
+        target = _first_pinned(values, sums, hidden, published, targets, in_units)
         if target is None:
-            break
+            return
         choice = _secondary_choice(target, values, sums, hidden, published, hideable, units)
         if choice is None:
             raise ValueError(f"disclosure: no visible non-zero cell can protect cells {target} (total {values[target].sum()})")
-        kind, j = choice
-        if kind == "cells":
-            hidden[list(j)] = True
-        else:
-            published[j] = False
-            hidden[sums[j][values[sums[j]] > 0]] = True
-            protected_sums.append(sums[j])
-        for u in units:
-            if hidden[u].any():
-                hidden[u] = True
-    return Protection(values, sums, hidden, published)
+        _apply(*choice, values, sums, hidden, published)
+        if choice[0] == "sum":
+            protected_sums.append(sums[choice[1]])
+        _hide_units(hidden, units)
+
+
+def _linked_cells(target: Sequence[int], values: np.ndarray, lines: Sequence[np.ndarray],
+                  hidden: np.ndarray) -> tuple[list[int], set[int]]:
+    """The non-zero visible cells of the published sums (``lines``) through the target's cells, then
+    through the hidden cells linked to them (nearest first, smallest first); and every cell those sums touch."""
+    seen = {int(c) for c in target}
+    frontier, order, touched = sorted(seen), [], set()
+    while frontier:
+        through = [s for s in lines if np.isin(s, frontier).any()]
+        touched |= {int(c) for s in through for c in s}
+        cand = sorted({int(c) for s in through for c in s[~hidden[s] & (values[s] > 0)]} - set(order) - seen,
+                      key=lambda c: (values[c], c))
+        order += cand
+        nxt = {int(c) for s in through for c in s[hidden[s]]} - seen
+        seen |= nxt
+        frontier = sorted(nxt)
+    return order, touched
+
+
+def _cell_options(order: Sequence[int], values: np.ndarray, unit_of: dict[int, tuple[int, ...]]) -> list[tuple[str, Any]]:
+    """Candidate cells as options ``("cells", [cells of its display unit])``, smallest unit first, each unit once."""
+    options, seen_units = [], set()
+    for c in sorted(set(order), key=lambda c: (values[list(unit_of.get(c, (c,)))].sum(), c)):
+        cells = unit_of.get(c, (c,))
+        if cells not in seen_units:
+            seen_units.add(cells)
+            options.append(("cells", list(cells)))
+    return options
+
+
+def _unit_candidates(units: Sequence[np.ndarray], values: np.ndarray, hidden: np.ndarray, touched: set[int]) -> list[int]:
+    """A visible, non-zero display unit touched by the sums through the target is a candidate through its
+    largest cell (a unit with a hidden cell is hidden whole already)."""
+    return [int(u[np.argmax(values[u])]) for u in units
+            if not hidden[u].any() and np.isin(u, list(touched)).any() and values[u].sum() > 0]
+
+
+def _sum_options(hideable: Sequence[int], values: np.ndarray, sums: tuple[np.ndarray, ...], published: np.ndarray,
+                 touched: set[int]) -> list[tuple[str, Any]]:
+    """The published ``hideable`` sums sharing a cell with the sums through the target, smallest first."""
+    return sorted((("sum", int(j)) for j in hideable if published[j] and np.isin(sums[j], list(touched)).any()),
+                  key=lambda o: (values[sums[o[1]]].sum(), o[1]))
+
+
+def _frees(target: Sequence[int], option: tuple[str, Any], values: np.ndarray, sums: tuple[np.ndarray, ...],
+           hidden: np.ndarray, published: np.ndarray, in_units: frozenset[int]) -> bool:
+    """Whether taking ``option`` leaves the target's total with more than one possible value."""
+    trial, pub = hidden.copy(), published.copy()
+    _apply(*option, values, sums, trial, pub)
+    lo, hi = _extremes(values, sums, trial, pub, target, in_units=in_units)
+    return lo != hi
+
+
+def _fallback(target: Sequence[int], lines: Sequence[np.ndarray], values: np.ndarray, hidden: np.ndarray,
+              unit_of: dict[int, tuple[int, ...]]) -> tuple[str, Any] | None:
+    """The smallest visible non-zero cell of the published sum through the target with the fewest hidden cells."""
+    for s in sorted((s for s in lines if np.isin(s, target).any()), key=lambda s: int(hidden[s].sum())):
+        cand = s[~hidden[s] & (values[s] > 0)]
+        if len(cand):
+            c = int(cand[np.lexsort((cand, values[cand]))[0]])
+            return "cells", list(unit_of.get(c, (c,)))
+    return None
 
 
 def _secondary_choice(target: Sequence[int], values: np.ndarray, sums: tuple[np.ndarray, ...], hidden: np.ndarray,
@@ -209,47 +304,14 @@ def _secondary_choice(target: Sequence[int], values: np.ndarray, sums: tuple[np.
     leaves the target with more than one possible value is chosen; failing that, the smallest visible
     cell of the published sum through the target with the fewest hidden cells."""
     lines = [s for s, pub in zip(sums, published) if pub]
-    seen = {int(c) for c in target}
-    frontier, order, touched = sorted(seen), [], set()
-    while frontier:
-        through = [s for s in lines if np.isin(s, frontier).any()]
-        touched |= {int(c) for s in through for c in s}
-        cand = sorted({int(c) for s in through for c in s[~hidden[s] & (values[s] > 0)]} - set(order) - seen,
-                      key=lambda c: (values[c], c))
-        order += cand
-        nxt = {int(c) for s in through for c in s[hidden[s]]} - seen
-        seen |= nxt
-        frontier = sorted(nxt)
+    order, touched = _linked_cells(target, values, lines, hidden)
     unit_of = {int(c): tuple(int(x) for x in u) for u in units for c in u}
-    # a unit with a hidden cell is hidden whole; a visible unit is a candidate through any of its cells
-    for u in units:
-        if not hidden[u].any() and np.isin(u, list(touched)).any() and values[u].sum() > 0:
-            order.append(int(u[np.argmax(values[u])]))
-    options, seen_units = [], set()
-    for c in sorted(set(order), key=lambda c: (values[list(unit_of.get(c, (c,)))].sum(), c)):
-        cells = unit_of.get(c, (c,))
-        if cells not in seen_units:
-            seen_units.add(cells)
-            options.append(("cells", list(cells)))
-    options += sorted((("sum", int(j)) for j in hideable if published[j] and np.isin(sums[j], list(touched)).any()),
-                      key=lambda o: (values[sums[o[1]]].sum(), o[1]))
-    for kind, j in options:
-        trial, pub = hidden.copy(), published.copy()
-        if kind == "cells":
-            trial[j] = True
-        else:
-            pub[j] = False
-            trial[sums[j][values[sums[j]] > 0]] = True
-        lo, hi = _extremes(values, sums, trial, pub, target, in_units=frozenset(int(c) for u in units for c in u))
-        if lo != hi:
-            return kind, j
-    # no single step frees it: hide the smallest of the sum through it with the fewest hidden cells
-    for s in sorted((s for s in lines if np.isin(s, target).any()), key=lambda s: int(hidden[s].sum())):
-        cand = s[~hidden[s] & (values[s] > 0)]
-        if len(cand):
-            c = int(cand[np.lexsort((cand, values[cand]))[0]])
-            return "cells", list(unit_of.get(c, (c,)))
-    return options[0] if options else None
+    options = _cell_options(order + _unit_candidates(units, values, hidden, touched), values, unit_of)
+    options += _sum_options(hideable, values, sums, published, touched)
+    for option in options:
+        if _frees(target, option, values, sums, hidden, published, frozenset(unit_of)):
+            return option
+    return _fallback(target, lines, values, hidden, unit_of) or (options[0] if options else None)
 
 
 def _nan_where(out: pd.DataFrame, mask: np.ndarray, columns: Sequence[str]) -> None:
@@ -359,6 +421,36 @@ def likert_items(lik: pd.DataFrame, scale: Sequence[str], threshold: int, *, don
     return pd.concat(out, ignore_index=True)
 
 
+def _agree_rest_dont_know(part: pd.DataFrame, groups: Sequence[str], agree: Sequence[str]) -> np.ndarray:
+    """Per group (rows) the counts agree, the rest of the scale, and "don't know" of one item."""
+    cnt = np.zeros((len(groups), 3), dtype=np.int64)
+    for i, grp in enumerate(groups):
+        p = part[part["group"] == grp]
+        on_scale = int(p["base_scale"].iloc[0])
+        a = int(p.loc[p["code"].isin(agree), "n"].sum())
+        cnt[i] = [a, on_scale - a, int(p["n_dont_know"].iloc[0])]
+    return cnt
+
+
+def _likert_group_row(item: Any, group: Any, c: np.ndarray, h: np.ndarray, base_shown: bool, confidence: float) -> dict[str, Any]:
+    """One published row of :func:`likert_groups`: counts ``c`` (agree, rest, don't know), hidden flags ``h``."""
+    from helpers.analysis.intervals import proportion
+
+    base = int(c.sum())
+    est = proportion(c[0], base, confidence)
+    hide = bool(h[0] or h[1])
+    return {
+        "item": item, "group": group, "n": float(base) if base_shown else np.nan,
+        "agree": np.nan if hide else float(c[0]), "not_agree": np.nan if hide else float(c[1]),
+        "dont_know": np.nan if h[2] else float(c[2]),
+        "pct": np.nan if hide else float(est["pct"]), "ci_low": np.nan if hide else float(est["ci_low"]),
+        "ci_high": np.nan if hide else float(est["ci_high"]),
+        "pct_not_agree": np.nan if hide or not base else 100 * c[1] / base,
+        "pct_dont_know": np.nan if h[2] or not base else 100 * c[2] / base,
+        "hidden_n": not base_shown, "hidden": hide, "hidden_dk": bool(h[2]),
+    }
+
+
 def likert_groups(lik_g: pd.DataFrame, scale: Sequence[str], threshold: int, *, confidence: float,
                   secondary: bool = True) -> pd.DataFrame:
     """Likert items by group (``likert.likert_table`` with ``group``) as published: one row per item and
@@ -371,40 +463,17 @@ def likert_groups(lik_g: pd.DataFrame, scale: Sequence[str], threshold: int, *, 
     ``pct_not_agree``, ``pct_dont_know`` (all of the same base), with ``NaN`` where hidden, and
     ``hidden_n``, ``hidden`` (agree and not agree), ``hidden_dk``.
     """
-    from helpers.analysis.intervals import proportion
-
-    agree = list(scale[:2])
     rows = []
     for item, part in lik_g.groupby("item", sort=False):
         groups = list(dict.fromkeys(part["group"]))
         g = len(groups)
-        cnt = np.zeros((g, 3), dtype=np.int64)
-        for i, grp in enumerate(groups):
-            p = part[part["group"] == grp]
-            on_scale = int(p["base_scale"].iloc[0])
-            a = int(p.loc[p["code"].isin(agree), "n"].sum())
-            cnt[i] = [a, on_scale - a, int(p["n_dont_know"].iloc[0])]
+        cnt = _agree_rest_dont_know(part, groups, list(scale[:2]))
         sums = [[3 * i, 3 * i + 1, 3 * i + 2] for i in range(g)] + [[3 * i + j for i in range(g)] for j in range(3)]
         prot = protect(cnt.ravel(), sums, threshold, secondary=secondary, together=[[g, g + 1, g + 2]], hideable=range(g),
                        units=[[3 * i, 3 * i + 1] for i in range(g)])
         hid = prot.hidden.reshape(g, 3)
-        for i, grp in enumerate([*groups, TOTAL]):
-            c = cnt[i] if i < g else cnt.sum(axis=0)
-            h = hid[i] if i < g else ~prot.published[g:]
-            base_shown = bool(prot.published[i]) if i < g else True
-            base = int(c.sum())
-            est = proportion(c[0], base, confidence)
-            hide = bool(h[0] or h[1])
-            rows.append({
-                "item": item, "group": grp, "n": float(base) if base_shown else np.nan,
-                "agree": np.nan if hide else float(c[0]), "not_agree": np.nan if hide else float(c[1]),
-                "dont_know": np.nan if h[2] else float(c[2]),
-                "pct": np.nan if hide else float(est["pct"]), "ci_low": np.nan if hide else float(est["ci_low"]),
-                "ci_high": np.nan if hide else float(est["ci_high"]),
-                "pct_not_agree": np.nan if hide or not base else 100 * c[1] / base,
-                "pct_dont_know": np.nan if h[2] or not base else 100 * c[2] / base,
-                "hidden_n": not base_shown, "hidden": hide, "hidden_dk": bool(h[2]),
-            })
+        rows += [_likert_group_row(item, grp, cnt[i], hid[i], bool(prot.published[i]), confidence) for i, grp in enumerate(groups)]
+        rows.append(_likert_group_row(item, TOTAL, cnt.sum(axis=0), ~prot.published[g:], True, confidence))
     return pd.DataFrame(rows)
 
 
@@ -430,3 +499,15 @@ def multi_by_group(by_group: pd.DataFrame, threshold: int, *, secondary: bool = 
     hide = out["hidden"].to_numpy()
     _nan_where(out, hide, ["n", "pct", "ci_low", "ci_high", "pct_responses"])
     return out
+
+
+def hidden_figures(pub: pd.DataFrame, pattern: str, *, key: str = "code", flag: str = "hidden") -> list[str]:
+    """The ids of the figures recorded for the hidden cells of a published table: ``pattern`` filled with
+    the ``key`` of every row whose ``flag`` is set. A reviewer edition's figures summary shows them as
+    hidden (:meth:`helpers.figures.FiguresRecord.summary`), as its tables do.
+
+    >>> pub = pd.DataFrame({"code": ["a", "b", "c"], "hidden": [False, True, True]})
+    >>> hidden_figures(pub, "aspect2.spheres.{}")
+    ['aspect2.spheres.b', 'aspect2.spheres.c']
+    """
+    return [pattern.format(k) for k in dict.fromkeys(pub.loc[pub[flag].astype(bool), key])]

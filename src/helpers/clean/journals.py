@@ -123,6 +123,30 @@ def check_across(tables: Sequence[pl.DataFrame]) -> None:
                         label=pl.format("{}, {}", pl.col("office"), pl.col("date").dt.strftime("%d.%m.%Y")), across_files=True)
 
 
+def totals(cons: pl.DataFrame) -> pl.DataFrame:
+    """The totals of the clean consultations (``measure``, ``value``), as the grant report states them:
+    consultations, in offices and online (the grant's indicators), and the ratings of the whole project.
+
+    Only totals: a reviewer edition publishes the same protected tables as the reports, and the cross
+    of form and rating, or the online channels apart, are small cells of people (all negative ratings
+    may lie in one form); the satisfaction by office, month, sphere and form is shown protected in the
+    satisfaction stage (``helpers.grant.satisfaction.published``).
+
+    >>> cons = pl.DataFrame({"form": ["office", "office", "online_site"], "rating": ["positive", "negative", None]})
+    >>> dict(totals(cons).iter_rows())
+    {'consultations': 3, 'in_offices': 2, 'online': 1, 'rated_positive': 1, 'rated_negative': 1, 'not_rated': 1}
+    """
+    row = cons.select(
+        consultations=pl.len(),
+        in_offices=(pl.col("form") == "office").sum(),
+        online=(pl.col("form") != "office").sum(),
+        rated_positive=(pl.col("rating") == "positive").sum(),
+        rated_negative=(pl.col("rating") == "negative").sum(),
+        not_rated=pl.col("rating").is_null().sum(),
+    ).cast(pl.Int64)
+    return row.transpose(include_header=True, header_name="measure", column_names=["value"])
+
+
 def _ids(kept: pl.DataFrame, key: pl.Expr, salt: str) -> pl.Series:
     return pseudonymise(kept.select(key.alias("k"))["k"], salt)
 

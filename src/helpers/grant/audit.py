@@ -285,3 +285,22 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+def published(audit_df: pd.DataFrame, hidden: Sequence[str] | set[str]) -> pd.DataFrame:
+    """The audit as a reviewer edition shows it: a check in ``hidden`` compares a count of people the
+    reports do not publish (a small category of section 4, :func:`helpers.grant.tables.people_ids`), so
+    its recomputed value and difference are NaN and its status ``hidden``, as in the grant report's annex;
+    ``audit.csv`` keeps them.
+
+    >>> df = pd.DataFrame({"check": ["record.social.other", "record.offices"], "reported": [24.0, 17.0],
+    ...                    "recomputed": [3.0, 17.0], "difference": [21.0, 0.0], "status": ["mismatch", "ok"]})
+    >>> published(df, {"record.social.other"})[["recomputed", "status"]].to_dict("list")
+    {'recomputed': [nan, 17.0], 'status': ['hidden', 'ok']}
+    """
+    secret = audit_df["check"].isin(list(hidden)).to_numpy()
+    out = audit_df.copy()
+    for c in ("recomputed", "difference"):
+        out[c] = out[c].astype("float64").where(~secret)
+    out["status"] = out["status"].where(~secret, "hidden")
+    return out

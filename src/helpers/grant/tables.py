@@ -7,13 +7,16 @@ Column headers and category words come from the ``labels`` section of
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers.analysis.disclosure import protect
-
+from helpers.config_files import read_yaml
 from helpers.figures import fill, format_number
+from helpers.grant.transcripts import safe_code
 
 
 def _num(x: Any, decimals: int = 0) -> str:
@@ -95,6 +98,61 @@ def hidden_categories(dis: pd.DataFrame, dimension: str, threshold: int, *, seco
     sums = [list(range(len(n)))] + [[cats.index(k) for k in group if k in cats] for group in published_groups]
     hidden = protect(n, sums, threshold, secondary=secondary, keep_published=range(len(sums))).hidden
     return [k for k, h in zip(cats, hidden) if h]
+
+
+#: the three section-4 tables: per dimension, the figure id and the audit check of a category's people count
+PEOPLE_IDS: dict[str, tuple[str, str]] = {"sex": ("reach.direct_{}", "record.sex_{}"),
+                                         "social_category": ("reach.by_social.{}", "record.social.{}"),
+                                         "age_band": ("reach.by_age.{}", "record.age.{}")}
+
+
+def vulnerable_categories(config_dir: str | Path) -> list[str]:
+    """The social categories counted as socially vulnerable (``vulnerable: true`` in
+    ``config/social_categories.yaml``): their sum of people is published (``reach.direct_vulnerable``)."""
+    cats = read_yaml(Path(config_dir) / "social_categories.yaml")["categories"]
+    return [c["code"] for c in cats if c.get("vulnerable")]
+
+
+def hidden_people(dis: pd.DataFrame, threshold: int, *, secondary: bool = True,
+                  vulnerable: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Per section-4 table (sex, social category, age band), the categories whose count of people is not
+    published (:func:`hidden_categories`; the social categories also against the published sum of the
+    ``vulnerable`` ones). One rule for the grant report and the reviewer editions.
+
+    >>> dis = pd.DataFrame({"dimension": ["sex"] * 2 + ["social_category"] * 3, "order": [0, 1, 0, 1, 2],
+    ...                     "category": ["male", "female", "youth", "other", "elderly"], "n": [40, 60, 50, 3, 47]})
+    >>> hidden_people(dis, 5, vulnerable=["elderly"])
+    {'sex': [], 'social_category': ['youth', 'other'], 'age_band': []}
+    """
+    return {dim: hidden_categories(dis, dim, threshold, secondary=secondary,
+                                   published_groups=[list(vulnerable)] if dim == "social_category" else [])
+            for dim in PEOPLE_IDS}
+
+
+def people_ids(hidden: Mapping[str, Sequence[str]], kind: str) -> set[str]:
+    """The figure ids (``kind="figure"``: ``reach.by_social.other`` …) or the audit checks (``kind="check"``:
+    ``record.social.other`` …) of the hidden categories of :func:`hidden_people`.
+
+    >>> sorted(people_ids({"sex": ["male"], "age_band": ["59+"]}, "check"))
+    ['record.age.59plus', 'record.sex_male']
+    """
+    col = {"figure": 0, "check": 1}[kind]
+    return {PEOPLE_IDS[dim][col].format(safe_code(k)) for dim, cats in hidden.items() for k in cats}
+
+
+def published_people(dis: pd.DataFrame, hidden: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """The disaggregation (``out_grant__reach_disaggregation``) as a reviewer edition shows it: ``n`` and
+    ``share_pct`` are NaN for the hidden categories of :func:`hidden_people`, as in the grant report.
+
+    >>> dis = pd.DataFrame({"dimension": ["sex", "sex"], "category": ["male", "female"], "n": [3, 97], "share_pct": [3.0, 97.0]})
+    >>> published_people(dis, {"sex": ["male", "female"]})["n"].isna().tolist()
+    [True, True]
+    """
+    hide = np.array([k in hidden.get(d, ()) for d, k in zip(dis["dimension"], dis["category"])], dtype=bool)
+    out = dis.copy()
+    for c in ("n", "share_pct"):
+        out[c] = out[c].astype("float64").where(~hide)
+    return out
 
 
 def disaggregation(dis: pd.DataFrame, dimension: str, names: Mapping[str, str], reported: Mapping[str, int] | None,
