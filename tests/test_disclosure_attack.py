@@ -59,7 +59,7 @@ from bs4 import BeautifulSoup
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from conftest import FIXTURE, run_fixture
-from helpers import params, paths, report
+from helpers import figures, params, paths, report
 
 P = params.load(FIXTURE)
 K = P["analysis.suppression_threshold"]
@@ -586,7 +586,6 @@ def undeclared_tables(html: str, lang: str) -> list[str]:
 
 @pytest.mark.parametrize("stage", list(STAGES))
 def test__reviewer_edition__no_hidden_cell_is_recovered_and_no_small_count_is_published(fixture_run, stage):
-    from helpers import figures
 
     html = (fixture_run[0] / "reports" / "review" / f"{stage}.html").read_text(encoding="utf-8")
     systems, loose = systems_of(html, "ru")
@@ -621,6 +620,18 @@ def test__grant_report_and_reviewer_editions__no_hidden_cell_is_recovered_from_a
     assert hidden, "the fixture hides no count of beneficiaries: the attack proves nothing"
     assert {("people", "total"), ("people", "vulnerable"), ("sat", "n")} <= set(pool.sums), pool.sums
     assert not found, found
+
+
+def test__grant_report__audit_counts_leave_out_the_checks_of_hidden_categories(fixture_run):
+    """A hidden category's check has no published status, and the counts of «сходится»/«расхождений» leave
+    it out: were it counted, the count minus the statuses shown would give its status, and an «ok» its
+    number (the hand-made report's own figure)."""
+    figs = figures.load(fixture_run[0] / "processed" / "figures.json")
+    n = {k: figs[f"audit.{k}"]["value"] for k in ("n_checks", "n_ok", "n_mismatch", "n_hidden")}
+    assert n["n_hidden"] >= 1, "the fixture hides no category: the test proves nothing"
+    assert n["n_ok"] + n["n_mismatch"] + n["n_hidden"] == n["n_checks"], n
+    text = " ".join(BeautifulSoup((fixture_run[0] / "reports" / "grant_report.ru.html").read_text(encoding="utf-8"), "html.parser").get_text().split())
+    assert f"сходится {n['n_ok']}, расхождений {n['n_mismatch']}" in text and f"Проверок без статуса: {n['n_hidden']}" in text
 
 
 # --- with the secondary rule switched off the same attacker recovers hidden cells -----------------------
@@ -694,7 +705,6 @@ def test__report_text__no_quoted_share_gives_away_a_small_count(fixture_run):
     """A share quoted in the text with its base is a count too: neither it nor its complement is 1..K-1."""
     import json
 
-    from helpers import figures
 
     figs = json.loads((fixture_run[0] / "processed" / "figures.json").read_text(encoding="utf-8"))["figures"]
     quoted = set()

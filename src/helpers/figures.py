@@ -208,8 +208,8 @@ class FiguresRecord:
         ``<id>.pct``, ``<id>.ci_low`` …; :func:`helpers.analysis.disclosure.hidden_figures`) shows ``×``
         in place of its value; ``figures.json`` keeps the value.
 
-        >>> rec = FiguresRecord("/nonexistent/figures.json", "demo")
-        >>> _ = rec.add("q.a.n", 12, unit="respondents", label_ru="a", base=40), rec.add("q.b.n", 3, unit="respondents", label_ru="b", base=40)
+        >>> rec = FiguresRecord("/nonexistent/figures.json", "demo", Catalogue({"q.{x}.n": {"unit": "respondents", "ru": "{x}", "kk": "{x}"}}))
+        >>> _ = rec.add("q.a.n", 12, base=40), rec.add("q.b.n", 3, base=40)
         >>> print(rec.summary(hidden=["q.b"]))
         q.a.n = 12  (n=40)
         q.b.n = ×  (n=40)

@@ -84,10 +84,11 @@ class TestFiguresRecord:
 
 class TestSummary:
     def test__summary__a_hidden_cell_and_its_interval_show_the_mark_figures_json_keeps_the_value(self, tmp_path):
-        rec = figures.FiguresRecord(tmp_path / "figures.json", "nb")
+        cat = Catalogue({"a.spheres.{code}.{end}": {"unit": "percent", "ru": "{code}: {end}", "kk": "{code}: {end}"}})
+        rec = figures.FiguresRecord(tmp_path / "figures.json", "nb", cat)
         for code, pct in (("family", 74.4), ("other", 1.2)):
             for end, v in (("pct", pct), ("ci_low", pct - 1), ("ci_high", pct + 1)):
-                rec.add(f"a.spheres.{code}.{end}", v, unit="percent", label_ru=code, base=250)
+                rec.add(f"a.spheres.{code}.{end}", v, base=250)
         lines = rec.summary(hidden=["a.spheres.other"]).splitlines()
         assert [ln for ln in lines if "×" in ln] == [f"a.spheres.other.{e} = ×  (n=250)" for e in ("ci_high", "ci_low", "pct")]
         assert "a.spheres.family.pct = 74,4\xa0%  (n=250)" in lines
