@@ -155,3 +155,17 @@ def test__periods_record__ids_from_the_registry_and_units_kept(tmp_path):
     periods.record(rec, both)
     assert rec["compare.indicator.sat.previous.fact"].value == 97.5 and rec["compare.indicator.sat.current.fact"].unit == "percent"
     assert rec["compare.indicators.n"].value == 1
+
+
+def test__stage_cache__what_a_stage_read_of_compare_previous_includes_its_files(tmp_path):
+    """A stage that read ``compare.previous`` runs again when the earlier run's files change, not only its path."""
+    from helpers import cache, params
+
+    prev = tmp_path / "previous"
+    prev.mkdir()
+    (prev / "figures.json").write_text('{"figures": {}}', encoding="utf-8")
+    P = params.load("tests/fixtures/params.yaml", {"compare.previous": str(prev)})
+    before = cache.StageCache(tmp_path / "cache", P, {}).value("param:compare.previous")
+    (prev / "figures.json").write_text('{"figures": {"a": {}}}', encoding="utf-8")
+    assert cache.StageCache(tmp_path / "cache", P, {}).value("param:compare.previous") != before
+    assert before[0] == str(prev)
