@@ -28,7 +28,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from helpers import paths, report
-from helpers.analysis.waves import load_headline
+from helpers.waves import load_headline
 from helpers.figures import format_number
 
 FIX = paths.TESTS / "fixtures"

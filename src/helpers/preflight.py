@@ -51,7 +51,7 @@ def _inputs(P: Params) -> list[str]:
 
 def _previous(P: Params) -> list[str]:
     """``compare.previous`` is the processed folder of an earlier run (not this run's own)."""
-    from helpers.analysis.waves import PREVIOUS_FILES
+    from helpers.waves import PREVIOUS_FILES
 
     if P["compare.previous"] is None:
         return []
@@ -67,7 +67,7 @@ def _previous(P: Params) -> list[str]:
 def _config(P: Params) -> list[str]:
     """The configuration parses: codebooks, offices, registry, texts of every report and language."""
     from helpers import report
-    from helpers.analysis.waves import load_headline
+    from helpers.waves import load_headline
     from helpers.clean.codebook import load_codebooks
     from helpers.clean.offices import load_offices
     from helpers.clean.reference import load_reference

@@ -1,4 +1,4 @@
-"""Two waves compared (helpers.analysis.waves, helpers.grant.periods) on small inline inputs: the headline shares'
+"""Two waves compared (helpers.waves, helpers.grant.periods) on small inline inputs: the headline shares'
 difference with Newcombe's interval (his published examples), Holm over the shares tested, the re-worded
 question flagged, a share absent in one wave, and what a wrong previous folder or figure gives."""
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.analysis import waves
+from helpers import waves
 from helpers.figures import FiguresRecord, load
 from helpers.grant import periods
 

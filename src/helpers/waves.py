@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from helpers import figures
-from helpers.analysis import disclosure
 from helpers.config_files import read_yaml
 
 #: what a comparison reads of an earlier run's processed folder
@@ -205,6 +204,8 @@ def record(rec: Any, shares: pd.DataFrame, headline: Sequence[Headline], previou
 
 def _protected(x: Any, n: Any, threshold: int, secondary: bool) -> tuple[bool, bool]:
     """(share hidden, base hidden) of one share by the disclosure rule of every table."""
+    from helpers.analysis import disclosure  # the analysis package (imported here: validate reads this module)
+
     if x is None or pd.isna(x):
         return False, False
     p = disclosure.protect([int(x), int(n) - int(x)], [[0, 1]], threshold, secondary=secondary, units=[[0, 1]])
