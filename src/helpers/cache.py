@@ -10,7 +10,8 @@ A job (a stage notebook, or a report notebook in one language) is keyed by the s
 - its injected parameters (its parameters cell shows them) and the editions rendered;
 - every file in the processed folder it runs in: the outputs of the stages it ``needs``;
 - the values it read when it last ran with all of the above — parameters, the salt, sections of
-  the report texts, and for ``paths.raw_dir`` the sha256 of every raw file (see
+  the report texts, and for ``paths.raw_dir`` the sha256 of every raw file, for ``compare.previous``
+  of every file of the earlier run's processed folder (see
   :data:`helpers.params.STAGE`). The same inputs make a notebook read the same values again, so a
   parameter that a stage does not read never re-runs it.
 
@@ -177,7 +178,11 @@ class StageCache:
             value = self.P[what]
         except KeyError:
             return "(no such parameter)"
-        return [value, file_digests(self.P.path("raw_dir"))] if what == "paths.raw_dir" else value
+        if what == "paths.raw_dir":
+            return [value, file_digests(self.P.path("raw_dir"))]
+        if what == "compare.previous" and value is not None:  # an earlier run's processed folder: its files
+            return [value, file_digests(paths.resolve(value))]
+        return value
 
     def key(self, job: str, base: str) -> str | None:
         """The full key of a job, if it ran before with this base key (else None: it must run)."""

@@ -3,7 +3,8 @@
 The parameters are valid (:func:`helpers.params.load` lists every problem with its file line or
 ``--set`` argument); then :func:`problems` checks, and reports all at once, each naming the parameter
 or file it comes from: every configured folder and file exists, the salt is set for real data, the
-codebooks, offices, indicator registry and report texts parse, every journal maps to an office of
+codebooks, offices, indicator registry, headline shares and report texts parse, an earlier run to
+compare with (``compare.previous``) holds what the comparison reads, every journal maps to an office of
 ``config/offices.yaml`` and every survey export to a codebook.
 """
 
@@ -45,12 +46,29 @@ def _inputs(P: Params) -> list[str]:
         out.append(f"inputs.register: file not found: {_shown(raw / P['inputs.register'])}")
     if P["grant.report_dir"] and not (raw / P["grant.report_dir"]).is_dir():
         out.append(f"grant.report_dir: folder not found: {_shown(raw / P['grant.report_dir'])} (null: no hand-made report)")
-    return out
+    return out + _previous(P)
+
+
+def _previous(P: Params) -> list[str]:
+    """``compare.previous`` is the processed folder of an earlier run (not this run's own)."""
+    from helpers.waves import PREVIOUS_FILES
+
+    if P["compare.previous"] is None:
+        return []
+    folder = paths.resolve(P["compare.previous"])
+    if folder.resolve() == P.path("processed_dir").resolve():
+        return [f"compare.previous: {_shown(folder)} is this run's paths.processed_dir (give a copy of the earlier run's folder)"]
+    missing = [f for f in PREVIOUS_FILES if not (folder / f).is_file()]
+    if missing:
+        return [f"compare.previous: {_shown(folder)} is not the processed folder of a run: no {', '.join(missing)}"]
+    return []
 
 
 def _config(P: Params) -> list[str]:
     """The configuration parses: codebooks, offices, registry, texts of every report and language."""
     from helpers import report
+    from helpers.waves import load_headline
+    from helpers.clean.codebook import load_codebooks
     from helpers.clean.offices import load_offices
     from helpers.clean.reference import load_reference
     from helpers.grant.planfact import load_registry
@@ -62,6 +80,7 @@ def _config(P: Params) -> list[str]:
     out = _failed("config: reference lists and codebooks", lambda: load_reference(cfg, period))
     out += _failed("config/offices.yaml", lambda: load_offices(cfg, period))
     out += _failed(f"grant.registry ({P['grant.registry']})", lambda: load_registry(cfg / P["grant.registry"]))
+    out += _failed("config/headline.yaml", lambda: load_headline(cfg, load_codebooks(cfg)))
     for name in ("analytic_report", "grant_report"):
         for lang in P["languages"]:
             out += _failed(f"config/texts/{name}.{lang}.md", lambda: report.load_texts(P, name, lang))

@@ -128,8 +128,9 @@ def shown_path(path: str | Path, raw_dir: Path | None = None) -> str:
 def params_annex(P: Params, lang: str) -> HTML:
     """The annex of run parameters: its heading and a table: key (as code), what it means in ``lang``, value.
 
-    Labels come from ``config/params/schema.yaml`` (``ru``/``kk`` of each parameter); paths are shown
-    relative to the repository, the salt is never shown, yes/no in the report language.
+    Labels come from ``config/params/schema.yaml`` (``ru``/``kk`` of each parameter); paths (``paths.*``,
+    ``compare.previous``) are shown relative to the repository (else by their last part), the salt is never
+    shown, yes/no in the report language.
     """
     schema = read_yaml(paths.PARAMS_SCHEMA)
     rows = []
@@ -142,7 +143,7 @@ def params_annex(P: Params, lang: str) -> HTML:
             spec = spec[part]
         if key == "cleaning.pii_salt":
             value = ui(P, "salt_demo" if value else "salt_env", lang)
-        elif key.startswith("paths."):
+        elif key.startswith("paths.") or (key == "compare.previous" and value):
             value = shown_path(paths.resolve(value))
         elif isinstance(value, bool):
             value = ui(P, "yes" if value else "no", lang)

@@ -29,6 +29,7 @@ HINTS: dict[str, str] = {
     "age_bands.yaml": "the age bands of your donor's form",
     "social_categories.yaml": "the social categories of your donor's form",
     "personal_data.yaml": "words the masker must never take for a name (organisations, places)",
+    "headline.yaml": "the headline shares compared with a previous wave (compare.previous): figure ids, their questions, labels",
 }
 SKIP = ("params", "pipeline.yaml", "figures.yaml")
 RAW_README = """# Raw data of this project (read-only: files exactly as downloaded or sent)

@@ -39,10 +39,24 @@ def test__stages_on_fixture__balance_and_no_personal_data(tmp_path):
 def test__stage_10__xlsx_and_csv_downloads_agree(tmp_path):
     written = _surveys(FIX, tmp_path / "a").written
     assert written == _surveys(FIX, tmp_path / "b", fmt="xlsx").written
-    for name in written:
+    assert (tmp_path / "a" / "questions.csv").read_bytes() == (tmp_path / "b" / "questions.csv").read_bytes()
+    for name in (n for n in written if n.endswith(".parquet")):
         a, b = (pd.read_parquet(tmp_path / d / name) for d in "ab")
         cols = [c for c in a.columns if c != "source_file"]
         pd.testing.assert_frame_equal(a[cols], b[cols])
+
+
+def test__stage_10__records_the_header_each_question_was_read_under(tmp_path):
+    """``questions.csv``: one row per answer column of every export (the wording compared between waves)."""
+    from helpers.clean.codebook import load_codebooks
+
+    _surveys(FIX, tmp_path)
+    q = pd.read_csv(tmp_path / "questions.csv", dtype="str", keep_default_na=False)
+    ready = q[(q["survey"] == "population") & (q["question"] == "ready")]
+    cb = {c["id"]: c for c in load_codebooks(paths.CONFIG)["population"]["questions"]}
+    assert sorted(zip(ready["lang"], ready["header"])) == [("kk", cb["ready"]["kk"]), ("ru", cb["ready"]["ru"])]
+    assert set(q["survey"]) == set(load_codebooks(paths.CONFIG)) and set(q["lang"]) == {"ru", "kk"}
+    assert not q["question"].str.startswith("__").any()
 
 
 def test__stage_10__a_failing_export_or_unknown_label_writes_nothing(tmp_path):

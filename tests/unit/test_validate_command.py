@@ -64,3 +64,11 @@ def test__validate__a_journal_of_no_office_or_an_export_of_no_codebook(tmp_path,
 def test__validate__a_missing_raw_folder_is_named(capsys):
     code, out = _validate(capsys, FIXTURE, "--set", "paths.raw_dir=nowhere/raw")
     assert code == 2 and "paths.raw_dir: folder not found: nowhere/raw" in out
+
+
+def test__validate__compare_previous_must_be_the_processed_folder_of_an_earlier_run(tmp_path, capsys):
+    (tmp_path / "figures.json").write_text('{"figures": {}}', encoding="utf-8")
+    code, out = _validate(capsys, FIXTURE, "--set", f"compare.previous={tmp_path}")
+    assert code == 2 and "no questions.csv, out_grant__plan_vs_fact.parquet" in out, out
+    code, out = _validate(capsys, FIXTURE, "--set", "compare.previous=build/fixture/processed")  # the fixture's own
+    assert code == 2 and "compare.previous: build/fixture/processed is this run's paths.processed_dir" in out, out

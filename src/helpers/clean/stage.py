@@ -17,11 +17,14 @@ import polars as pl
 from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, names, offices, read, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
+from helpers.clean.csv_safety import neutralise_csv
 from helpers.clean.masking import mask
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
 
 LOG = logging.getLogger("helpers.clean")
+#: the wording each survey question was read under (written by :func:`clean_surveys`; compared between waves)
+QUESTIONS = "questions.csv"
 
 
 
@@ -147,6 +150,8 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
         write.validate(frame, schemas[survey], f"core_survey__{survey}", mask)
     tables = {f"core_survey__{survey}": write.write_table(frame, processed_dir / f"core_survey__{survey}.parquet", schemas[survey])
               for survey, frame in frames.items()}
+    questions = pl.concat([r.questions for *_, r in results]).sort(surveys.QUESTION_COLUMNS)
+    neutralise_csv(questions.to_pandas()).to_csv(processed_dir / QUESTIONS, index=False, encoding="utf-8", lineterminator="\n")
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for _, rel, r in results],
                             processed_dir, (f"{inputs.surveys}/",))
     fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]
@@ -154,7 +159,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     for line in log:
         LOG.info(line)
     return StageResult(tables, acc, rejected, pd.concat(fixes, ignore_index=True) if fixes else pd.DataFrame(columns=["source_file", "value", "region"]),
-                       [f"{name}.parquet" for name in tables], log, held)
+                       [f"{name}.parquet" for name in tables] + [QUESTIONS], log, held)
 
 
 def _hand_typed(folder: Path, raw_dir: Path, log: list[str]) -> list[Path]:

@@ -39,6 +39,7 @@ RULES: dict[str, str] = {
 TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 Plan = dict[str, tuple[str, str | None]]  # header as written → (question id, grid row code | None)
+QUESTION_COLUMNS = ["survey", "question", "row", "lang", "header"]
 
 
 @dataclass
@@ -51,6 +52,7 @@ class ExportResult:
     unknown: list[Unknown] = field(default_factory=list)
     region_fixes: pl.DataFrame = field(default_factory=pl.DataFrame)
     log: list[str] = field(default_factory=list)
+    questions: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def expected_headers(cb: Mapping) -> dict[str, tuple[str, str | None]]:
@@ -99,6 +101,17 @@ def column_plan(cb: Mapping, headers: list[str], name: str) -> Plan:
     if parts:
         raise CleaningError(f"{name}: " + "; ".join(parts))
     return plan
+
+
+def question_headers(plan: Plan, survey: str, lang: str) -> pl.DataFrame:
+    """The wording each question was read under (``questions.csv``): one row per answer column — survey,
+    question id, grid row code (empty for other questions), form language, the header as written.
+
+    >>> question_headers({"Отметка времени": ("__timestamp", None), "Готовы ли Вы?": ("ready", None)}, "population", "ru").rows()
+    [('population', 'ready', '', 'ru', 'Готовы ли Вы?')]
+    """
+    rows = [(survey, q, row or "", lang, header) for header, (q, row) in plan.items() if not q.startswith("__")]
+    return pl.DataFrame(rows, schema={c: pl.String for c in QUESTION_COLUMNS}, orient="row")
 
 
 def read_export(path: Path, name: str, cb: Mapping) -> read.RawTable:
@@ -245,7 +258,8 @@ def clean_export(raw: read.RawTable, cb: Mapping, ref: Reference, source_file: s
     unknown = [u for col, name in coded.unknown
                for u in answers.unknown_labels(still[name].drop_nulls(), source_file, col, mask)]
     return ExportResult(_table(outcome.kept, coded.columns, ref, survey, lang, source_file, salt), outcome, unknown,
-                        coded.region_fixes, [order.reason, *(f"{source_file}: {line}" for line in raw.log + kobo_log)])
+                        coded.region_fixes, [order.reason, *(f"{source_file}: {line}" for line in raw.log + kobo_log)],
+                        question_headers(plan, survey, lang))
 
 
 def _table(kept: pl.DataFrame, columns: list[str], ref: Reference, survey: str, lang: str, source_file: str,
