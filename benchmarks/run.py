@@ -387,9 +387,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rewrite", action="store_true", help="rebuild RESULTS.md from results.json (and NOTES.md) without measuring")
     ap.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         child(args.child, args.size)
+        return
+    if args.generate:
+        generate(args.generate)
         return
     if args.rewrite:
         write_results(json.loads(RESULTS_JSON.read_text(encoding="utf-8")))
@@ -402,7 +406,9 @@ def main(argv: list[str] | None = None) -> None:
     runs = {}
     for size in args.sizes:
         print(f"N = {size}", flush=True)
-        generate(size)
+        # in a process of its own: Linux keeps a process's peak RSS across fork and exec, so a parent grown
+        # by the generator would hand its peak to every measurement
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--generate", str(size)], check=True)
         # rounds of (a), (b), (c) in turn, so that the machine's drift weighs on the three alike
         done: dict[str, list[dict]] = {mode: [] for mode in MODES}
         for _ in range(args.repeat):
