@@ -160,7 +160,7 @@ class FiguresRecord:
         >>> rec["x.share"].label_kk, rec["x.share"].source
         ('үлес: share', 't: share / answered')
         """
-        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", id):
+        if not _ID.fullmatch(id):
             raise ValueError(f"figure id {id!r}: use letters, digits, '.', '_' or '-' only")
         if id in self._figures:
             raise ValueError(f"figure id {id!r} recorded twice in {self.notebook}")

@@ -51,14 +51,14 @@ def _inputs(P: Params) -> list[str]:
 
 def _previous(P: Params) -> list[str]:
     """``compare.previous`` is the processed folder of an earlier run (not this run's own)."""
-    from helpers.waves import PREVIOUS_FILES
+    from helpers.waves import missing_files
 
     if P["compare.previous"] is None:
         return []
     folder = paths.resolve(P["compare.previous"])
     if folder.resolve() == P.path("processed_dir").resolve():
         return [f"compare.previous: {_shown(folder)} is this run's paths.processed_dir (give a copy of the earlier run's folder)"]
-    missing = [f for f in PREVIOUS_FILES if not (folder / f).is_file()]
+    missing = missing_files(folder)
     if missing:
         return [f"compare.previous: {_shown(folder)} is not the processed folder of a run: no {', '.join(missing)}"]
     return []

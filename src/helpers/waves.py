@@ -81,12 +81,17 @@ def load_headline(config_dir: Path, codebooks: Mapping[str, Mapping] | None = No
     return entries
 
 
+def missing_files(folder: Path) -> list[str]:
+    """The files of :data:`PREVIOUS_FILES` that ``folder`` (an earlier run's processed folder) lacks."""
+    return [f for f in PREVIOUS_FILES if not (folder / f).is_file()]
+
+
 def load_wave(folder: Path, label: str | None = None) -> Wave:
     """The run whose processed folder is ``folder``; its label is ``label``, else the ``wave.label`` it recorded.
 
     Raises FileNotFoundError naming the files a processed folder of a run should hold and this one lacks.
     """
-    missing = [f for f in PREVIOUS_FILES if not (folder / f).is_file()]
+    missing = missing_files(folder)
     if missing:
         raise FileNotFoundError(f"{folder}: not the processed folder of a run of this workbook: no {', '.join(missing)}")
     figs = figures.load(folder / "figures.json")
@@ -139,17 +144,6 @@ def _difference(prev: tuple[int, int], cur: tuple[int, int], confidence: float) 
     return {"diff": 100 * (x1 / n1 - x0 / n0), "diff_ci_low": 100 * float(low), "diff_ci_high": 100 * float(high), "p_value": float(p)}
 
 
-def _holm(p: pd.Series) -> pd.Series:
-    """Holm-adjusted p-values of the tests that have one (NaN stays NaN and is not counted)."""
-    from statsmodels.stats.multitest import multipletests
-
-    out = pd.Series(math.nan, index=p.index, dtype="float64")
-    tested = p.notna()
-    if tested.any():
-        out[tested] = multipletests(p[tested], method="holm")[1]
-    return out
-
-
 def compare_shares(previous: Wave, current: Wave, headline: Sequence[Headline], *, confidence: float) -> pd.DataFrame:
     """One row per headline share: ``figure, x_prev, n_prev, pct_prev, x, n, pct, diff, diff_ci_low, diff_ci_high,
     p_value, p_holm, reworded``. A share absent in one wave has no difference; absent in both, it is an error."""
@@ -166,7 +160,9 @@ def compare_shares(previous: Wave, current: Wave, headline: Sequence[Headline], 
     out = pd.DataFrame(rows).rename(columns={"x_cur": "x", "n_cur": "n", "pct_cur": "pct"})
     for c in ("diff", "diff_ci_low", "diff_ci_high", "p_value"):
         out[c] = out[c].astype("float64") if c in out else math.nan
-    out["p_holm"] = _holm(out["p_value"])
+    from helpers.analysis.crosstab import holm  # the analysis package (imported here: validate reads this module)
+
+    out["p_holm"] = holm(out["p_value"])
     return out[["figure", "x_prev", "n_prev", "pct_prev", "x", "n", "pct", "diff", "diff_ci_low", "diff_ci_high",
                 "p_value", "p_holm", "reworded"]]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.clean import CleaningError
-from helpers.clean.csv_safety import neutralise_csv
+from helpers.clean.csv_safety import write_csv
 from helpers.figures import locked
 
 ACCOUNTING_COLUMNS = ["source_file", "rows_in", "rows_kept", "rows_rejected", "rows_duplicate"]
@@ -33,8 +33,7 @@ def write_rejected(processed_dir: Path, source_file: str, rejected: pd.DataFrame
         path.unlink(missing_ok=True)
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    neutralise_csv(rejected[REJECTED_COLUMNS].sort_values(["source_row", "rule"])).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
+    return write_csv(rejected[REJECTED_COLUMNS].sort_values(["source_row", "rule"]), path)
 
 
 def update_accounting(processed_dir: Path, rows: Iterable[dict], owned_prefixes: Iterable[str]) -> pd.DataFrame:
@@ -54,6 +53,6 @@ def update_accounting(processed_dir: Path, rows: Iterable[dict], owned_prefixes:
         bad = new.loc[new["rows_in"] != new["rows_kept"] + new["rows_rejected"] + new["rows_duplicate"]]
         if len(bad):
             raise CleaningError(f"row accounting does not balance for: {bad['source_file'].tolist()}")
-        neutralise_csv(new).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(new, path)
     # stale rejected files of this stage's sources that no longer have rejected rows
     return new

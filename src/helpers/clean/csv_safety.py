@@ -9,6 +9,8 @@ through :func:`neutralise_csv` first.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +37,12 @@ def neutralise_csv(df: pd.DataFrame) -> pd.DataFrame:
         elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             out.isetitem(i, _neutral(s))
     return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``df`` (no index, UTF-8, LF line ends) with its text cells neutralised (:func:`neutralise_csv`)."""
+    neutralise_csv(df).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return Path(path)
 
 
 def _neutral(s: pd.Series) -> pd.Series:

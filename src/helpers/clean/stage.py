@@ -17,7 +17,7 @@ import polars as pl
 from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, names, offices, read, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
-from helpers.clean.csv_safety import neutralise_csv
+from helpers.clean.csv_safety import write_csv
 from helpers.clean.masking import mask
 from helpers.clean.reference import Reference, load_reference
 from helpers.clean.schemas import events_schema, journal_schema, participants_schema, survey_schema
@@ -132,7 +132,8 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     valid are they written. Timestamps outside ``period`` ± ``margin_days`` are rejected.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    names.load_ner(), name_lexicon.load()  # the name masker's models, loaded while the exports are read
+    names.load_ner()  # the name masker's models, loaded while the exports are read
+    name_lexicon.load()
     ref = load_reference(config_dir, period)
     results = []
     log: list[str] = []
@@ -151,7 +152,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     tables = {f"core_survey__{survey}": write.write_table(frame, processed_dir / f"core_survey__{survey}.parquet", schemas[survey])
               for survey, frame in frames.items()}
     questions = pl.concat([r.questions for *_, r in results]).sort(surveys.QUESTION_COLUMNS)
-    neutralise_csv(questions.to_pandas()).to_csv(processed_dir / QUESTIONS, index=False, encoding="utf-8", lineterminator="\n")
+    write_csv(questions.to_pandas(), processed_dir / QUESTIONS)
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for _, rel, r in results],
                             processed_dir, (f"{inputs.surveys}/",))
     fixes = [r.region_fixes.to_pandas() for *_, r in results if r.region_fixes.height]

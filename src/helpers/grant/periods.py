@@ -16,8 +16,6 @@ import pandas as pd
 from helpers import figures
 
 PLAN_VS_FACT = "out_grant__plan_vs_fact.parquet"
-#: registry units with their own format in the reports (others are plain numbers)
-UNITS = {"percent": "percent", "kzt": "kzt"}
 
 
 def both_periods(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
@@ -47,7 +45,7 @@ def record(rec: Any, both: pd.DataFrame) -> None:
     for r in both.itertuples(index=False):
         for period, plan, fact in (("previous", r.plan_prev, r.fact_prev), ("current", r.plan, r.fact)):
             for key, v in (("plan", plan), ("fact", fact)):
-                rec.add(f"compare.indicator.{r.id}.{period}.{key}", _value(v), unit=UNITS.get(r.unit, r.unit),
+                rec.add(f"compare.indicator.{r.id}.{period}.{key}", _value(v), unit=r.unit,
                         indicator_ru=r.indicator, indicator_kk=r.indicator_kk)
     rec.add("compare.indicators.n", len(both))
 
@@ -58,7 +56,7 @@ def display(both: pd.DataFrame, labels: Mapping[str, Any], waves: tuple[str, str
     c = labels["columns"]
 
     def shown(values: pd.Series) -> list[str]:
-        return [figures.format_value(_value(v), UNITS.get(u, u), lang) for v, u in zip(values, both["unit"])]
+        return [figures.format_value(_value(v), u, lang) for v, u in zip(values, both["unit"])]
 
     return pd.DataFrame({
         c["indicator"]: both["indicator"] if lang == "ru" else both["indicator_kk"],
