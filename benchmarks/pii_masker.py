@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers.clean import masking  # noqa: E402
-from helpers.clean import names as name_masker  # noqa: E402
+from helpers.clean import ner  # noqa: E402
 from helpers.clean.pii import mask_text  # noqa: E402
 from pii_corpus import build, measure  # noqa: E402
 
@@ -77,19 +77,19 @@ def timing(sizes: list[int]) -> list[str]:
            "| distinct answers | mask_text s | µs per answer | answers NER ran on |", "|---:|---:|---:|---:|"]
     for n in sizes:
         texts = pl.Series([r["text"] for r in build.answers(n, seed=n, distinct=True)], dtype=pl.String)
-        ner, runs = name_masker._person_spans, [0]
+        spans, runs = ner.person_spans, [0]
 
-        def counted(text: str, ner=ner, runs=runs):
+        def counted(text: str, spans=spans, runs=runs):
             runs[0] += 1
-            return ner(text)
+            return spans(text)
 
-        name_masker._person_spans = counted
+        ner.person_spans = counted
         try:
             t = time.perf_counter()
             mask_text(texts)
             took = time.perf_counter() - t
         finally:
-            name_masker._person_spans = ner
+            ner.person_spans = spans
         print(f"{n:>9,} distinct answers: {took:.2f} s ({took / n * 1e6:.0f} µs each), NER on {runs[0]:,} ({runs[0] / n:.1%})")
         out.append(f"| {n:,} | {took:.2f} | {took / n * 1e6:.0f} | {runs[0]:,} ({runs[0] / n:.1%}) |")
     return out

@@ -22,18 +22,17 @@ Transformations include:
 - names the caller knows (journal columns) are masked in any case and, word by word (but for
   ordinary words: «Роза»), in any case ending.
 
-natasha's NER model is loaded once per process, in the background from :func:`load_ner` (the survey
-stage starts it before reading), or on first need.
+natasha's NER runs in a process of its own (:mod:`helpers.clean.ner`), started by the survey stage before
+reading, or on first need.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
 from itertools import groupby
 
+from helpers.clean import ner
 from helpers.clean.name_lexicon import (COMMON, KZ_LETTERS, NEVER, STRONG, UNKNOWN, WEAK, Lexicon, Token, cyrillic, known_names,
                                         lexicon, matches, stems, tokens, word_class)
 
@@ -249,31 +248,9 @@ def _mark(words: list[Token]) -> None:
         t.name = True
 
 
-def _load_ner():
-    from natasha import NewsEmbedding, NewsNERTagger
-    from threadpoolctl import ThreadpoolController
-
-    return NewsNERTagger(NewsEmbedding()), ThreadpoolController()
-
-
-@lru_cache(maxsize=1)
-def load_ner() -> Future:
-    """Start loading natasha's NER model (half a second) in a background thread, once per process: a
-    stage calls it before reading its files, and the model is ready when the first text needs it."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ner").submit(_load_ner)
-
-
-def _person_spans(text: str) -> list[tuple[int, int]]:
-    """natasha's PER spans of ``text``."""
-    tagger, pools = load_ner().result()
-    with pools.limit(limits=1, user_api="blas"):  # a few tiny matrices: BLAS threads cost 5–20× the work
-        markup = tagger(text)
-    return [(s.start, s.stop) for s in markup.spans if s.type == "PER"]
-
-
 def _add_persons(text: str, toks: list[Token]) -> None:
     """The words of natasha's PER spans that may be a name, all of them when one does not open a sentence or is WEAK+."""
-    for a, b in _person_spans(text):
+    for a, b in ner.person_spans(text):
         inner = [t for t in toks if a <= t.start and t.end <= b + 1 and (t.evidence >= UNKNOWN or t.name)]
         if any(not t.opening or t.evidence >= WEAK for t in inner):
             _mark(inner)

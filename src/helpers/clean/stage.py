@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, names, offices, read, rules, surveys, write
+from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, ner, offices, pii, read, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
 from helpers.clean.csv_safety import write_csv
@@ -132,7 +132,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
     valid are they written. Timestamps outside ``period`` ± ``margin_days`` are rejected.
     """
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    names.load_ner()  # the name masker's models, loaded while the exports are read
+    ner.start()  # the name masker's models, loaded while the exports are read
     name_lexicon.load()
     ref = load_reference(config_dir, period)
     results = []
@@ -146,6 +146,8 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
         held[rel] = f"{survey}_{lang}"
     raise_unknown([u for *_, r in results for u in r.unknown], "codebooks (config/codebooks)")
     frames = {survey: pl.concat([r.clean for s, _, r in results if s == survey], how="vertical_relaxed") for survey in ref.codebooks}
+    frames = {survey: frame.with_columns(pii.mask_text(frame[c]) for c in surveys.free_text_columns(ref.codebooks[survey]))
+              for survey, frame in frames.items()}
     schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
     for survey, frame in frames.items():
         write.validate(frame, schemas[survey], f"core_survey__{survey}", mask)

@@ -164,7 +164,7 @@ def _cells(cells: pl.DataFrame, q: Mapping, name: str, j: int, ref: Reference,
         out |= {f"{qid}__{c}": split[c] for c in option_codes(q)}
         if q.get("other"):
             out |= {f"{qid}__other": split["rest"].is_not_null(),
-                    f"{qid}__other_text": split["rest"].map_elements(mask, return_dtype=pl.String, skip_nulls=True)}
+                    f"{qid}__other_text": split["rest"]}
         else:
             out[f"_unknown{j}"] = split["rest"]
         out[f"{qid}__answered"] = split["answered"]
@@ -175,7 +175,7 @@ def _cells(cells: pl.DataFrame, q: Mapping, name: str, j: int, ref: Reference,
         if lo is not None or hi is not None:
             out[f"_range{j}"] = (num < (lo if lo is not None else -float("inf"))) | (num > (hi if hi is not None else float("inf")))
     elif kind == "open":
-        out[qid] = clean_text(v).map_elements(mask, return_dtype=pl.String, skip_nulls=True)
+        out[qid] = clean_text(v)
     done = cells.with_columns(**out)
     answer = [pl.col(c).cast(pl.String).fill_null("\x00") for c in out if not c.startswith("_") and not c.endswith("__other_text")]
     return done.with_columns(pl.concat_str(answer, separator="\x1f").rank("dense").alias(f"_answer{j}")), fixes
@@ -205,6 +205,17 @@ def _answers(frame: pl.DataFrame, cb: Mapping, inv: Mapping, ref: Reference, sou
                 fixes.append(fix)
     return _Answers(pl.concat(parts, how="horizontal"), columns, unknown, checks,
                     pl.concat(fixes) if fixes else pl.DataFrame())
+
+
+def free_text_columns(cb: Mapping) -> list[str]:
+    """The core table's columns of free text (open questions, "Other" texts): masked by the stage
+    (:func:`helpers.clean.stage.clean_surveys`) once all exports are read, so the name models load meanwhile.
+
+    >>> free_text_columns({"questions": [{"id": "why", "type": "open"}, {"id": "src", "type": "multi", "other": True}]})
+    ['why', 'src__other_text']
+    """
+    return [q["id"] if q["type"] == "open" else f"{q['id']}__other_text" for q in cb["questions"]
+            if q["type"] == "open" or (q["type"] == "multi" and q.get("other"))]
 
 
 def age_band(age: pl.Expr, bands: list[Mapping]) -> pl.Expr:
