@@ -240,8 +240,7 @@ def decide_order(values: pl.Series, *, source_rows: pl.Series, name: str, column
     month = both.filter(pl.col("month_first").is_not_null() & pl.col("day_first").is_null())  # a second part above 12
     where = f"{name}, column «{column}»"
     if day.height and month.height:
-        raise CleaningError(f"{where}: day and month in both orders: {_shown(day)} (day first), "
-                            f"{_shown(month)} (month first)")
+        raise CleaningError(f"{where}: day and month in both orders: {_shown(day)} (day first), {_shown(month)} (month first)")
     if day.height or month.height:
         order: Order = "day_first" if day.height else "month_first"
         reason = _by_evidence(day if day.height else month, order)
