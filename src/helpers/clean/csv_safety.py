@@ -50,7 +50,7 @@ def _neutral(s: pd.Series) -> pd.Series:
     if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
         risky = s.str.startswith(FORMULA_START, na=False).astype(bool)
     else:  # object: numbers and texts mixed
-        risky = s.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START), na_action="ignore").fillna(False).astype(bool)
+        risky = s.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
     if not risky.any():
         return s
     out = s.copy()

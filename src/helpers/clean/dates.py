@@ -1,27 +1,25 @@
 """Dates and timestamps of the raw exports in any locale → ``pl.Datetime("us")``, and the fieldwork window.
 
-The day/month order of a file's column is decided from the column's own values
-(:func:`decide_order`): a real date whose first part is above 12 means day first, one whose
-second part is above 12 month first; both in one column is an error naming a row of each kind.
-A column with no such value follows the export's locale, read from its header
-(:func:`default_order`). The decision carries a sentence for the run log and the reviewer
-edition (:attr:`DateOrder.reason`).
+The day/month order of a file's column is decided from the column's own values (:func:`decide_order`): a real
+date whose first part is above 12 means day first, one whose second part is above 12 month first; both in one
+column is an error naming a row of each kind. A column with no such value follows the export's locale, read from
+its header (:func:`default_order`). The decision carries a sentence for the run log and the reviewer edition
+(:attr:`DateOrder.reason`) and the column read in that order (:attr:`DateOrder.values`).
 
-:func:`parse` then reads, in that order, ``d.m.yyyy``, ``d/m/yyyy``, ``d-m-yyyy`` (or
-``m/d/…``; two-digit years after dots or slashes), with an optional ``H:MM`` / ``H:MM:SS`` time
-on a 24-hour clock or a 12-hour one (``AM/PM``, ``ДП/ПП``); and in any order ISO
-``yyyy-mm-dd[ HH:MM[:SS[.ffffff]]]`` (also with ``T``), and Excel serial numbers of the 1900
-date system, as numbers or as text. The typist's ``27.05. 2021г.`` is tolerated. Anything else
-is null, for the rules layer to reject with its reason. A Series is read faster than an
-expression: its values in Google Forms' own layout (``22.04.2021 9:03:11``) by Polars' ``strptime``,
-only the others by these rules. :func:`outside_window` is the ``out_of_period`` test.
+:func:`parse` then reads, in that order, ``d.m.yyyy``, ``d/m/yyyy``, ``d-m-yyyy`` (or ``m/d/…``; two-digit years
+after dots or slashes), with an optional ``H:MM`` / ``H:MM:SS`` time on a 24-hour clock or a 12-hour one
+(``AM/PM``, ``ДП/ПП``); and in any order ISO ``yyyy-mm-dd[ HH:MM[:SS[.ffffff]]]`` (also with ``T``), and Excel
+serial numbers of the 1900 date system, as numbers or as text. The typist's ``27.05. 2021г.`` is tolerated.
+Anything else is null, for the rules layer to reject with its reason. A Series is read faster than an expression:
+its values in Google Forms' own layout (``22.04.2021 9:03:11``) by Polars' ``strptime``, only the others by these
+rules. :func:`outside_window` is the ``out_of_period`` test.
 
 Usage per file and column::
 
     order = decide_order(raw["Отметка времени"], source_rows=raw["source_row"],
                          name="surveys/population_ru.csv", column="Отметка времени")
-    log.info(order.reason)                       # and the reviewer edition shows it
-    frame = raw.with_columns(order.values.alias("submitted_at"))  # the column read in that order
+    log.info(order.reason)                                        # and the reviewer edition shows it
+    frame = raw.with_columns(order.values.alias("submitted_at"))
 """
 
 from __future__ import annotations
@@ -42,18 +40,10 @@ Values = TypeVar("Values", pl.Series, pl.Expr)
 #: ``22.04.2021 9:03:11`` under «Отметка времени»/«Уақыт белгісі» and, in an en-US locale,
 #: ``4/22/2021 9:03:11`` under «Timestamp»; the journals' date headers are Russian/Kazakh.
 LOCALE_OF_HEADER: dict[str, Order] = {
-    "отметка времени": "day_first",
-    "уақыт белгісі": "day_first",
     "timestamp": "month_first",
-    "дата": "day_first",
-    "дата консультации": "day_first",
-    "дата обращения": "day_first",
-    "күні": "day_first",
-    "кеңес берілген күн": "day_first",
+    **dict.fromkeys(["отметка времени", "уақыт белгісі", "дата", "дата консультации", "дата обращения", "күні",
+                     "кеңес берілген күн"], "day_first"),
 }
-#: the order of a header :data:`LOCALE_OF_HEADER` does not know: the project's locales (ru, kk).
-PROJECT_ORDER: Order = "day_first"
-ORDER_WORDS: dict[Order, str] = {"day_first": "day first", "month_first": "month first"}
 
 _D = "[0-9]"  # ASCII digits only (Rust's \d is any Unicode digit); \s is any Unicode space (NBSP too)
 #: the typist's «г.», «года», «ж.», «жыл» after a date (``27.05.2021г.``)
@@ -79,28 +69,20 @@ _DAY_US = 86_400_000_000
 @dataclass(frozen=True)
 class DateOrder:
     """How a column writes day and month, and why: ``reason`` is the run log's sentence; ``values``
-    the column read in that order (:func:`decide_order` reads it in both).
-
-    >>> DateOrder("day_first", "given").order
-    'day_first'
-    """
+    the column read in that order (:func:`decide_order` reads it in both)."""
 
     order: Order
     reason: str
     values: pl.Series | None = field(default=None, repr=False, compare=False)
 
 
-def _key(header: str) -> str:
-    return " ".join(header.replace("ё", "е").replace("Ё", "Е").split()).casefold()
-
-
 def default_order(header: str) -> Order:
-    """The export's locale from its date header (:data:`LOCALE_OF_HEADER`), else :data:`PROJECT_ORDER`.
+    """The export's locale from its date header (:data:`LOCALE_OF_HEADER`), else the project's (ru, kk): day first.
 
     >>> default_order(" Отметка  времени"), default_order("Timestamp"), default_order("Date")
     ('day_first', 'month_first', 'day_first')
     """
-    return LOCALE_OF_HEADER.get(_key(header), PROJECT_ORDER)
+    return LOCALE_OF_HEADER.get(" ".join(header.replace("ё", "е").replace("Ё", "Е").split()).casefold(), "day_first")
 
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second", "micro")
@@ -191,8 +173,6 @@ def _parse_series(values: pl.Series, orders: Sequence[Order]) -> pl.DataFrame:
         forms=pl.when(v.str.contains(_FORMS)).then(v.str.replace_all("/", ".", literal=True)))
     out = frame.select(pl.col("forms").str.strptime(pl.Datetime("us"), _FORMS_FORMAT[o], strict=False).alias(o) for o in orders)
     other = frame.with_row_index("i").filter(pl.col("forms").is_null() & v.is_not_null())
-    if not other.height:
-        return out
     rest = other.select(_parse_expr(v, o).alias(o) for o in orders)
     return out.with_columns(out[o].scatter(other["i"], rest[o]) for o in orders)
 
@@ -216,12 +196,6 @@ def parse(values: Values, order: DateOrder | Order) -> Values:
     return _parse_series(values, [how]).to_series().alias(values.name)
 
 
-def _both_orders(values: pl.Series, source_rows: pl.Series) -> pl.DataFrame:
-    """The text (``v``), the row, and the column read day first (``day_first``) and month first (``month_first``)."""
-    return pl.DataFrame({"v": values.cast(pl.String), "row": source_rows}).hstack(
-        _parse_series(values, ["day_first", "month_first"]))
-
-
 def _shown(frame: pl.DataFrame) -> str:
     """«row 14 reads 25/03/2021» for the first evidence row."""
     value, row = frame.row(0)[:2]
@@ -232,65 +206,48 @@ def _dates(n: int, kind: str = "") -> str:
     return f"{n} {kind}date{'' if n == 1 else 's'}"
 
 
-def _by_evidence(where: str, found: pl.DataFrame, order: Order) -> str:
+def _by_evidence(found: pl.DataFrame, order: Order) -> str:
     part, other = ("first", "second") if order == "day_first" else ("second", "first")
-    return f"{where}: {ORDER_WORDS[order]}: {_shown(found)} ({_dates(found.height)} with a {part} part above 12, none with a {other})"
+    return f"{_shown(found)} ({_dates(found.height)} with a {part} part above 12, none with a {other})"
 
 
-def _by_locale(where: str, values: pl.Series, column: str, order: Order, given: bool) -> str:
-    n = values.cast(pl.String).str.strip_chars().str.contains(_NUMERIC).sum()  # values with a day/month layout
+def _by_locale(texts: pl.Series, column: str, given: bool) -> str:
+    n = texts.str.strip_chars().str.contains(_NUMERIC).sum()  # values with a day/month layout
     source = "the order given for this file" if given else f"the export's locale (header «{column}»)"
     seen = f"no real date with a day or month part above 12 among {_dates(n, 'day/month ')}" if n else "no day/month dates"
-    return f"{where}: {ORDER_WORDS[order]}: no evidence ({seen}): {source}"
+    return f"no evidence ({seen}): {source}"
 
 
 def decide_order(values: pl.Series, *, source_rows: pl.Series, name: str, column: str,
                  default: Order | None = None) -> DateOrder:
-    """The day/month order of one column of one file, from its own values.
+    """The day/month order of one column (``values``, any dtype, read as text) of one file, from its own values.
 
-    Parameters
-    ----------
-    values
-        The raw column (any dtype; read as text).
-    source_rows
-        The row number of each value as the file shows it (``source_row``).
-    name, column
-        The file (as the run names it) and the column's header, for the reason and the error.
-    default
-        The order when no value tells; ``None``: :func:`default_order` of ``column``.
-
-    Returns
-    -------
-    DateOrder
-        The order, the log line (the file, the column, the decision and its evidence), and the
-        column read in that order (``values``: :func:`parse` of it, done already).
-
-    Raises
-    ------
-    CleaningError
-        When one value reads day first and another month first (a row of each is named).
+    ``source_rows`` numbers the values as the file shows them; ``name`` (the file as the run names it) and
+    ``column`` (its header) go into the reason and the error; ``default`` is the order when no value tells
+    (``None``: :func:`default_order` of ``column``). The result carries the column read in that order.
+    A :class:`CleaningError` names a row of each kind when one value reads day first and another month first.
 
     >>> s, rows = pl.Series(["03.04.2021", "25.04.2021"]), pl.Series([2, 3])
     >>> order = decide_order(s, source_rows=rows, name="j.csv", column="Дата")
     >>> order.reason
     'j.csv, column «Дата»: day first: row 3 reads 25.04.2021 (1 date with a first part above 12, none with a second)'
-    >>> order.values.dt.to_string("%Y-%m-%d").to_list() == parse(s, "day_first").dt.to_string("%Y-%m-%d").to_list() == ["2021-04-03", "2021-04-25"]
-    True
+    >>> order.values.dt.to_string("%Y-%m-%d").to_list()
+    ['2021-04-03', '2021-04-25']
     """
-    both = _both_orders(values, source_rows)
+    both = pl.DataFrame({"v": values.cast(pl.String), "row": source_rows}).hstack(
+        _parse_series(values, ["day_first", "month_first"]))
     day = both.filter(pl.col("day_first").is_not_null() & pl.col("month_first").is_null())  # a first part above 12
     month = both.filter(pl.col("month_first").is_not_null() & pl.col("day_first").is_null())  # a second part above 12
     where = f"{name}, column «{column}»"
     if day.height and month.height:
-        raise CleaningError(f"{where}: day and month in both orders: {_shown(day)} (day first), "
-                            f"{_shown(month)} (month first)")
+        raise CleaningError(f"{where}: day and month in both orders: {_shown(day)} (day first), {_shown(month)} (month first)")
     if day.height or month.height:
         order: Order = "day_first" if day.height else "month_first"
-        reason = _by_evidence(where, day if day.height else month, order)
+        reason = _by_evidence(day if day.height else month, order)
     else:
         order = default or default_order(column)
-        reason = _by_locale(where, values, column, order, default is not None)
-    return DateOrder(order, reason, both[order].alias(values.name))
+        reason = _by_locale(both["v"], column, default is not None)
+    return DateOrder(order, f"{where}: {order.replace('_', ' ')}: {reason}", both[order].alias(values.name))
 
 
 def fieldwork_window(start: dt.date, end: dt.date, margin_days: int) -> tuple[dt.date, dt.date]:

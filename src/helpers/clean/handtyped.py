@@ -43,14 +43,9 @@ def header_plan(columns: Sequence[str], spec: Mapping, name: str) -> dict[str, s
     unknown = [f"column {j + 1} {c!r}" for j, c in enumerate(columns) if c not in plan]
     canon = list(plan.values())
     twice = sorted({c for c in canon if canon.count(c) > 1})
-    missing = [c for c in spec["required"] if c not in canon]
-    parts = []
-    if missing:
-        parts.append(f"missing required column(s): {', '.join(missing)}")
-    if unknown:
-        parts.append(f"row 1: header(s) not in config/journal_headers.yaml: {', '.join(unknown)}")
-    if twice:
-        parts.append(f"two headers mean the same column: {', '.join(twice)}")
+    problems = {"missing required column(s)": [c for c in spec["required"] if c not in canon],
+                "row 1: header(s) not in config/journal_headers.yaml": unknown, "two headers mean the same column": twice}
+    parts = [f"{what}: {', '.join(items)}" for what, items in problems.items() if items]
     if parts:
         raise CleaningError(f"{name}: " + "; ".join(parts))
     return plan
@@ -127,11 +122,9 @@ def person_key(name: pl.Expr, phone: pl.Expr | None = None) -> pl.Expr:
     >>> pl.DataFrame({"n": ["Иванова  Мария"], "p": ["8 701 123 45 67"]}).select(person_key(pl.col("n"), pl.col("p"))).item()
     'иванова мария|7011234567'
     """
-    n = match_key(name).str.replace_all(r"[.,]", " ").str.replace_all(r"\s+", " ").str.strip_chars()
-    n = pl.when(n != "").then(n)
-    p = phone.cast(pl.String).str.replace_all(r"\D", "").str.slice(-10) if phone is not None else pl.lit(None, dtype=pl.String)
-    p = pl.when(p != "").then(p)
-    return pl.when(n.is_not_null() | p.is_not_null()).then(pl.concat_str([n.fill_null(""), pl.lit("|"), p.fill_null("")]))
+    n = match_key(name).str.replace_all(r"[.,]", " ").str.replace_all(r"\s+", " ").str.strip_chars().fill_null("")
+    p = phone.cast(pl.String).str.replace_all(r"\D", "").str.slice(-10).fill_null("") if phone is not None else pl.lit("")
+    return pl.when((n != "") | (p != "")).then(pl.concat_str([n, pl.lit("|"), p]))
 
 
 def demographics(age: pl.Expr, social: pl.Expr, ref: Reference, band: Callable[[pl.Expr, list], pl.Expr]) -> list[pl.Expr]:

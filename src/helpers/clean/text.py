@@ -1,15 +1,14 @@
 r"""Text cells as a person means them, as Polars expressions: clean text, match keys, numbers, totals rows.
 
-Every function takes an expression (a column of cells) and returns one, so the rules compose
-inside ``df.with_columns(...)`` / ``df.select(...)``; nothing here reads a file, loops over rows
-or raises on a bad cell. Transformations include:
+Every function takes an expression (a column of cells) and returns one, so the rules compose inside
+``df.with_columns(...)`` / ``df.select(...)``; nothing here reads a file, loops over rows or raises on a bad cell:
 
-* :func:`clean_text`: invisible characters removed, Unicode spaces → one space, full-width forms
-  and Arabic-Indic digits → ASCII, Unicode NFC, stripped, empty → null;
-* :func:`match_key`: the key labels are compared on (case folded, ё → е, Latin look-alike letters
-  inside Cyrillic words made Cyrillic; punctuation kept as typed);
-* :func:`to_number` and :func:`whole_number`: numbers with a decimal comma and thousands
-  separated by spaces; a count is a whole number in its range, else a short reason;
+* :func:`clean_text`: invisible characters removed, Unicode spaces → one space, full-width forms and Arabic-Indic
+  digits → ASCII, Unicode NFC, stripped, empty → null;
+* :func:`match_key`: the key labels are compared on (case folded, ё → е, Latin look-alike letters inside Cyrillic
+  words made Cyrillic; punctuation kept as typed);
+* :func:`to_number` and :func:`whole_number`: numbers with a decimal comma and thousands separated by spaces; a
+  count is a whole number in its range, else a short reason;
 * :func:`is_totals_row`: «Итого», «Барлығы», «Total» … in the first filled cells of a row.
 
 >>> pl.DataFrame({"x": ["\u200b Да\u00a0", "ОТРИЦАТЕЛЬНО", "  "]}).select(
@@ -31,11 +30,8 @@ INVISIBLE: tuple[str, ...] = ("\u200b", "\u200c", "\u200d", "\u200e", "\u200f", 
 
 #: characters read as their ASCII twin: full-width forms U+FF01–U+FF5E (``５``, ``Ａ``, ``，``),
 #: Arabic-Indic digits U+0660–U+0669 and Extended Arabic-Indic digits U+06F0–U+06F9.
-ASCII_TWINS: dict[str, str] = {
-    **{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
-    **{chr(0x0660 + d): str(d) for d in range(10)},
-    **{chr(0x06F0 + d): str(d) for d in range(10)},
-}
+ASCII_TWINS: dict[str, str] = {chr(0xFF01 + i): chr(0x21 + i) for i in range(94)} | {
+    chr(start + d): str(d) for start in (0x0660, 0x06F0) for d in range(10)}
 
 #: runs of white space: Unicode White_Space (NBSP, narrow NBSP, thin and ideographic spaces, line
 #: breaks …) and the ASCII separators U+001C–U+001F that Python's ``str.split`` also counts as space.
@@ -50,9 +46,8 @@ _WORDS = r"[\w\p{No}]+|[^\w\p{No}]+"
 
 #: full case folding beyond lower case (``ß`` → ``ss``, ``ς`` → ``σ``, ligatures …): Python's
 #: ``str.casefold`` of every BMP character where it differs from ``str.lower`` (125 characters).
-_CASEFOLD: dict[str, str] = {
-    c: c.casefold() for c in map(chr, range(0x10000)) if c.lower() != c.casefold() == c.casefold().lower()
-}
+_CASEFOLD: dict[str, str] = {c: c.casefold() for c in map(chr, range(0x10000))
+                             if c.lower() != c.casefold() == c.casefold().lower()}
 
 #: words that open a totals or subtotal row, as match keys (lower case, ё → е), each a whole word:
 #: «Итого:», «Итого по области», not «Итоговый». «В т.ч.», «из них», «оның ішінде» open the
@@ -172,31 +167,12 @@ def to_number(e: pl.Expr) -> pl.Expr:
 
 
 class Count(NamedTuple):
-    """A count read from text: its ``value`` (Int64) and the ``problem`` (String, null when fine);
-    ``parts``: the struct both are fields of (a column of it computes the reading once).
-
-    ``value`` is null wherever ``problem`` is set, and where the cell is empty (no problem: a
-    missing count is another rule's business).
-    """
+    """A count read from text: ``value`` (Int64; null where ``problem`` is set, and where the cell is empty), the
+    ``problem`` (String, null when fine), and ``parts``, the struct both are fields of (its column reads once)."""
 
     value: pl.Expr
     problem: pl.Expr
     parts: pl.Expr
-
-
-def _count_problem(lo: int | None, hi: int | None) -> pl.Expr:
-    """The reason a count (fields ``text``, ``number``, ``value``) is rejected, first that applies."""
-    checks = [
-        (_F("number").is_null() | ~_F("number").is_finite(), "not a number"),
-        (_F("number") != _F("number").floor(), "not a whole number"),
-        *([(_F("number") < lo, f"below the minimum {lo}")] if lo is not None else []),
-        *([(_F("number") > hi, f"above the maximum {hi}")] if hi is not None else []),
-        (_F("value").is_null(), "too large"),
-    ]
-    problem = pl.when(_F("text").is_null()).then(pl.lit(None, pl.String))
-    for failed, reason in checks:
-        problem = problem.when(failed).then(pl.lit(reason))
-    return problem
 
 
 def whole_number(e: pl.Expr, lo: int | None = None, hi: int | None = None) -> Count:
@@ -212,13 +188,24 @@ def whole_number(e: pl.Expr, lo: int | None = None, hi: int | None = None) -> Co
     >>> pl.DataFrame({"x": ["2", "2.5", "NaN", "inf", "1e9", "0", " 1 000", "٣", None]}).select(c.value, c.problem).rows()
     [(2, None), (None, 'not a whole number'), (None, 'not a number'), (None, 'not a number'), (None, 'above the maximum 20'), (None, 'below the minimum 1'), (None, 'above the maximum 20'), (3, None), (None, None)]
     """
+    number = _F("number")
+    checks = [
+        (number.is_null() | ~number.is_finite(), "not a number"),
+        (number != number.floor(), "not a whole number"),
+        *([(number < lo, f"below the minimum {lo}")] if lo is not None else []),
+        *([(number > hi, f"above the maximum {hi}")] if hi is not None else []),
+        (_F("value").is_null(), "too large"),
+    ]
+    problem = pl.when(_F("text").is_null()).then(pl.lit(None, pl.String))  # the first reason that applies
+    for failed, reason in checks:
+        problem = problem.when(failed).then(pl.lit(reason))
     exact = _F("text").str.replace(r"\.0*$", "").str.to_integer(strict=False)  # null beyond Int64
-    rounded = pl.when(_F("number").abs() <= 2**53).then(_F("number").cast(pl.Int64, strict=False))  # exact up to 2**53
+    rounded = pl.when(number.abs() <= 2**53).then(number.cast(pl.Int64, strict=False))  # exact up to 2**53
     parts = (
         pl.struct(text=_number_text(e))  # a struct: each step reads the fields, the text is made once
         .struct.with_fields(number=_F("text").cast(pl.Float64, strict=False))
         .struct.with_fields(value=pl.when(_F("text").str.contains(_DIGITS)).then(exact).otherwise(rounded))
-        .struct.with_fields(problem=_count_problem(lo, hi))
+        .struct.with_fields(problem=problem)
         .struct.with_fields(value=pl.when(_F("problem").is_null()).then(_F("value")))
     )
     return Count(parts.struct.field("value"), parts.struct.field("problem"), parts)
