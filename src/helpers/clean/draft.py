@@ -29,8 +29,6 @@ from helpers.clean import answers, read, surveys
 from helpers.clean.masking import mask
 from helpers.clean.reference import load_reference
 
-CODED = ("single", "likert", "grid")
-
 
 @dataclass
 class Draft:
@@ -70,7 +68,8 @@ def inspect_file(path: str | Path, config_dir: str | Path) -> Draft:
     draft = Draft(path.name, kind, mapped)
     for h in (h for h in headers if h not in mapped):
         close = difflib.get_close_matches(read.header_key(h), list(texts), n=1, cutoff=0.4)
-        draft.unmapped.append({"header": mask(h), **({"closest": keys[close[0]], "closest_header": texts[close[0]]} if close else {})})
+        hint = {"closest": keys[close[0]], "closest_header": texts[close[0]]} if close else {}
+        draft.unmapped.append({"header": mask(h), **hint})
     if cb is not None:
         draft.unknown_labels = _unknown_labels(raw.frame, mapped, cb)
     return draft
@@ -82,18 +81,17 @@ def _unknown_labels(frame: pl.DataFrame, mapped: Mapping[str, str], cb: Mapping)
     out: dict[str, list[dict[str, str | int]]] = {}
     for header, target in mapped.items():
         q = questions.get(target.split("[")[0])
-        if q is None or q["type"] not in (*CODED, "multi") or (q["type"] == "multi" and q.get("other")):
+        if q is None or q["type"] not in ("single", "likert", "grid", "multi") or (q["type"] == "multi" and q.get("other")):
             continue
         counts = frame[header].drop_nulls().value_counts(sort=True)
         values = counts[header]
         if q["type"] == "multi":  # the part of a checkbox cell no option matches
             label = answers.split_multi(values.to_frame("v"), "v", q["options"])["rest"]
         else:
-            label = values.filter(answers.code_single(values, answers.label_codes(q["options"]))[1])
-            label = values.zip_with(values.is_in(label.implode()), pl.Series([None] * len(values), dtype=pl.String))
-        found = [(v, int(n)) for v, n in zip(label, counts["count"]) if v is not None]
-        if found:
-            out[header] = [{"value": mask(v), "count": n} for v, n in found]
+            unknown = answers.code_single(values, answers.label_codes(q["options"]))[1]
+            label = [v if u else None for v, u in zip(values, unknown)]
+        if found := [{"value": mask(v), "count": int(n)} for v, n in zip(label, counts["count"]) if v is not None]:
+            out[header] = found
     return out
 
 
@@ -109,9 +107,10 @@ def to_yaml(draft: Draft) -> str:
 def summary(draft: Draft) -> str:
     """The lines printed on the terminal."""
     lines = [f"{draft.file}: a {draft.kind} file; {len(draft.mapped)} header(s) mapped, {len(draft.unmapped)} not"]
-    lines += [f"  not mapped: {u['header']!r}" + (f" — closest: {u['closest']} ({u['closest_header']!r})" if "closest" in u else "")
-              for u in draft.unmapped]
-    lines += [f"  unknown label in {header!r}: {x['value']!r} × {x['count']}" for header, xs in draft.unknown_labels.items() for x in xs]
+    lines += [f"  not mapped: {u['header']!r}"
+              + (f" — closest: {u['closest']} ({u['closest_header']!r})" if "closest" in u else "") for u in draft.unmapped]
+    lines += [f"  unknown label in {header!r}: {x['value']!r} × {x['count']}"
+              for header, xs in draft.unknown_labels.items() for x in xs]
     return "\n".join(lines)
 
 
