@@ -130,11 +130,10 @@ def load_offices(config_dir: str | Path, period: tuple[dt.date, dt.date] | None 
     seen: dict[str, str] = {}
     for n, item in enumerate(items, start=1):
         office = _office(item, path, n, known_regions)
-        where = f"{path}: office {office.id}"
         safe = safe_id(office.id)
         for k, what in ((_key(office.id), "id (ignoring case)"), ("safe:" + safe, f"safe id {safe!r}")):
             if k in seen:
-                raise CleaningError(f"{where}: field 'id': same {what} as office {seen[k]}")
+                raise CleaningError(f"{path}: office {office.id}: field 'id': same {what} as office {seen[k]}")
             seen[k] = office.id
         out[office.id] = office
     if period is None:
