@@ -1,18 +1,15 @@
 """``python -m helpers inspect FILE``: what the workbook makes of an unknown file, as a draft to edit.
 
-The file (a survey export, a consultation journal or a participant list; csv, xlsx, xls or ods) is
-read as the cleaning stage reads it (header found below title rows, the sheet that holds it). Its kind
-is the one whose headers it matches most: a survey's codebook (question texts and ``header_aliases``)
-or the header variants of ``config/journal_headers.yaml``. The draft lists
-
-* each header and the question (or column) it maps to;
-* each header nothing maps, with the closest known header and its question — to be added to that
-  question's ``header_aliases`` (or to the header variants) if it is the same question re-worded;
-* for a survey, every answer label its codebook does not list, with its count — to be added to an
-  option's ``aliases`` (or corrected in the export).
-
-Values are masked (:func:`helpers.clean.masking.mask`): a name or phone typed into an answer cell does
-not reach the screen or the draft. The draft is written next to the file as ``<file>.draft.yaml``.
+The file (a survey export, a consultation journal or a participant list; csv, xlsx, xls or ods) is read
+as the cleaning stage reads it. Its kind is the one whose headers it matches most: a survey's codebook
+(question texts and ``header_aliases``) or the header variants of ``config/journal_headers.yaml``. The
+draft, written next to the file as ``<file>.draft.yaml``, lists each header and the question (or
+column) it maps to; each header nothing maps, with the closest known header and its question (to add
+to that question's ``header_aliases``, or to the header variants, if it is the same question
+re-worded); for a survey, every answer label its codebook does not list, with its count (to add to an
+option's ``aliases``, or to correct in the export). Values are masked
+(:func:`helpers.clean.masking.mask`): a name or phone typed into a cell reaches neither the screen nor
+the draft.
 """
 
 from __future__ import annotations

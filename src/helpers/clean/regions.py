@@ -47,11 +47,8 @@ def keys(texts: Sequence[str | None], *, strip: bool = False) -> list[str | None
     out = []
     for k in matched:
         if k is not None:
-            k = _CITY_WORDS.sub(" ", _OBL_ABBR.sub(" область ", k))
-            k = re.sub(r"[.,;:«»\"()]", " ", k)
-            if strip:
-                k = _OBL_WORDS.sub(" ", k)
-            k = " ".join(k.split())
+            k = re.sub(r"[.,;:«»\"()]", " ", _CITY_WORDS.sub(" ", _OBL_ABBR.sub(" область ", k)))
+            k = " ".join((_OBL_WORDS.sub(" ", k) if strip else k).split())
         out.append(k)
     return out
 
