@@ -55,15 +55,11 @@ def survey_schema(cb: Mapping, region_codes: list[str], band_codes: list[str]) -
             checks = [pa.Check.in_range(lo, hi)] if lo is not None and hi is not None else []
             cols[qid] = pa.Column(pl.Int64 if qid == "age" else pl.Float64, checks, nullable=True)
         elif kind == "multi":
-            for code in option_codes(q):
-                cols[f"{qid}__{code}"] = pa.Column(pl.Boolean)
-            cols[f"{qid}__answered"] = pa.Column(pl.Boolean)
+            cols |= {f"{qid}__{code}": pa.Column(pl.Boolean) for code in [*option_codes(q), "answered"]}
             if q.get("other"):
-                cols[f"{qid}__other"] = pa.Column(pl.Boolean)
-                cols[f"{qid}__other_text"] = pa.Column(pl.String, nullable=True)
+                cols |= {f"{qid}__other": pa.Column(pl.Boolean), f"{qid}__other_text": pa.Column(pl.String, nullable=True)}
         elif kind == "grid":
-            for row in q["rows"]:
-                cols[f"{qid}__{row['code']}"] = _coded(option_codes(q))
+            cols |= {f"{qid}__{row['code']}": _coded(option_codes(q)) for row in q["rows"]}
         elif kind == "open":
             cols[qid] = pa.Column(pl.String, nullable=True)
     return pa.DataFrameSchema(cols, strict=True, coerce=False, name=f"core_survey__{cb['survey']}")
