@@ -60,7 +60,8 @@ def _check_header_aliases(cb: Mapping, name: str) -> None:
             if not isinstance(aliases, Mapping) or not all(
                     isinstance(v, list) and all(isinstance(t, str) and t.strip() for t in v) for v in aliases.values()):
                 raise CleaningError(f"{name}: question {q['id']}: header_aliases must be {{language: [header text, …]}}")
-        for text in [q[lang] for lang in ("ru", "kk") if lang in q] + [t for v in q.get("header_aliases", {}).values() for t in v]:
+        texts = [q[lang] for lang in ("ru", "kk") if lang in q] + [t for v in q.get("header_aliases", {}).values() for t in v]
+        for text in texts:
             other = owner.setdefault(header_key(text), q["id"])
             if other != q["id"]:
                 raise CleaningError(f"{name}: header {text!r} belongs to questions {other} and {q['id']}")
@@ -68,11 +69,8 @@ def _check_header_aliases(cb: Mapping, name: str) -> None:
 
 def load_codebooks(config_dir: str | Path) -> dict[str, dict]:
     """All codebooks of ``config/codebooks``, by survey id (file order = sorted file names)."""
-    out = {}
-    for f in sorted((Path(config_dir) / "codebooks").glob("*.yaml")):
-        cb = load_codebook(f)
-        out[cb["survey"]] = cb
-    return out
+    books = [load_codebook(f) for f in sorted((Path(config_dir) / "codebooks").glob("*.yaml"))]
+    return {cb["survey"]: cb for cb in books}
 
 
 def option_codes(q: Mapping) -> list[str]:

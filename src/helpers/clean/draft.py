@@ -1,18 +1,15 @@
 """``python -m helpers inspect FILE``: what the workbook makes of an unknown file, as a draft to edit.
 
-The file (a survey export, a consultation journal or a participant list; csv, xlsx, xls or ods) is
-read as the cleaning stage reads it (header found below title rows, the sheet that holds it). Its kind
-is the one whose headers it matches most: a survey's codebook (question texts and ``header_aliases``)
-or the header variants of ``config/journal_headers.yaml``. The draft lists
-
-* each header and the question (or column) it maps to;
-* each header nothing maps, with the closest known header and its question — to be added to that
-  question's ``header_aliases`` (or to the header variants) if it is the same question re-worded;
-* for a survey, every answer label its codebook does not list, with its count — to be added to an
-  option's ``aliases`` (or corrected in the export).
-
-Values are masked (:func:`helpers.clean.masking.mask`): a name or phone typed into an answer cell does
-not reach the screen or the draft. The draft is written next to the file as ``<file>.draft.yaml``.
+The file (a survey export, a consultation journal or a participant list; csv, xlsx, xls or ods) is read
+as the cleaning stage reads it. Its kind is the one whose headers it matches most: a survey's codebook
+(question texts and ``header_aliases``) or the header variants of ``config/journal_headers.yaml``. The
+draft, written next to the file as ``<file>.draft.yaml``, lists each header and the question (or
+column) it maps to; each header nothing maps, with the closest known header and its question (to add
+to that question's ``header_aliases``, or to the header variants, if it is the same question
+re-worded); for a survey, every answer label its codebook does not list, with its count (to add to an
+option's ``aliases``, or to correct in the export). Values are masked
+(:func:`helpers.clean.masking.mask`): a name or phone typed into a cell reaches neither the screen nor
+the draft.
 """
 
 from __future__ import annotations
@@ -28,8 +25,6 @@ import yaml
 from helpers.clean import answers, read, surveys
 from helpers.clean.masking import mask
 from helpers.clean.reference import load_reference
-
-CODED = ("single", "likert", "grid")
 
 
 @dataclass
@@ -70,7 +65,8 @@ def inspect_file(path: str | Path, config_dir: str | Path) -> Draft:
     draft = Draft(path.name, kind, mapped)
     for h in (h for h in headers if h not in mapped):
         close = difflib.get_close_matches(read.header_key(h), list(texts), n=1, cutoff=0.4)
-        draft.unmapped.append({"header": mask(h), **({"closest": keys[close[0]], "closest_header": texts[close[0]]} if close else {})})
+        hint = {"closest": keys[close[0]], "closest_header": texts[close[0]]} if close else {}
+        draft.unmapped.append({"header": mask(h), **hint})
     if cb is not None:
         draft.unknown_labels = _unknown_labels(raw.frame, mapped, cb)
     return draft
@@ -82,18 +78,17 @@ def _unknown_labels(frame: pl.DataFrame, mapped: Mapping[str, str], cb: Mapping)
     out: dict[str, list[dict[str, str | int]]] = {}
     for header, target in mapped.items():
         q = questions.get(target.split("[")[0])
-        if q is None or q["type"] not in (*CODED, "multi") or (q["type"] == "multi" and q.get("other")):
+        if q is None or q["type"] not in ("single", "likert", "grid", "multi") or (q["type"] == "multi" and q.get("other")):
             continue
         counts = frame[header].drop_nulls().value_counts(sort=True)
         values = counts[header]
         if q["type"] == "multi":  # the part of a checkbox cell no option matches
             label = answers.split_multi(values.to_frame("v"), "v", q["options"])["rest"]
         else:
-            label = values.filter(answers.code_single(values, answers.label_codes(q["options"]))[1])
-            label = values.zip_with(values.is_in(label.implode()), pl.Series([None] * len(values), dtype=pl.String))
-        found = [(v, int(n)) for v, n in zip(label, counts["count"]) if v is not None]
-        if found:
-            out[header] = [{"value": mask(v), "count": n} for v, n in found]
+            unknown = answers.code_single(values, answers.label_codes(q["options"]))[1]
+            label = [v if u else None for v, u in zip(values, unknown)]
+        if found := [{"value": mask(v), "count": int(n)} for v, n in zip(label, counts["count"]) if v is not None]:
+            out[header] = found
     return out
 
 
@@ -109,9 +104,10 @@ def to_yaml(draft: Draft) -> str:
 def summary(draft: Draft) -> str:
     """The lines printed on the terminal."""
     lines = [f"{draft.file}: a {draft.kind} file; {len(draft.mapped)} header(s) mapped, {len(draft.unmapped)} not"]
-    lines += [f"  not mapped: {u['header']!r}" + (f" — closest: {u['closest']} ({u['closest_header']!r})" if "closest" in u else "")
-              for u in draft.unmapped]
-    lines += [f"  unknown label in {header!r}: {x['value']!r} × {x['count']}" for header, xs in draft.unknown_labels.items() for x in xs]
+    lines += [f"  not mapped: {u['header']!r}"
+              + (f" — closest: {u['closest']} ({u['closest_header']!r})" if "closest" in u else "") for u in draft.unmapped]
+    lines += [f"  unknown label in {header!r}: {x['value']!r} × {x['count']}"
+              for header, xs in draft.unknown_labels.items() for x in xs]
     return "\n".join(lines)
 
 

@@ -54,7 +54,8 @@ def _trainer_ids(trainers: pl.Series, salt: str) -> pl.Series:
     flat = sorted({p for ps in parts for p in ps})
     keys = pl.DataFrame({"n": flat}, schema={"n": pl.String}).select(handtyped.person_key(pl.col("n")).alias("k"))["k"]
     ids = dict(zip(flat, pseudonymise(keys, salt).to_list()))
-    return pl.Series([";".join(sorted(i for p in ps if isinstance(i := ids.get(p), str))) or None for ps in parts], dtype=pl.String)
+    joined = [";".join(sorted(i for p in ps if isinstance(i := ids.get(p), str))) or None for ps in parts]
+    return pl.Series(joined, dtype=pl.String)
 
 
 def id_prefixes(values: Mapping) -> dict[str, str]:
@@ -75,15 +76,17 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
     frame = raw.frame.with_columns(clean_text(pl.col(c)).alias(c) for c in REGISTER_COLUMNS)
     etype, unknown_type = handtyped.values(frame, "event_type", ref)
     order = dates.decide_order(frame["date"], source_rows=frame["source_row"], name=source_file, column="date")
-    number = whole_number(pl.col("event_no"))
-    frame = frame.with_columns(pl.lit(etype).alias("_type"), number.value.alias("_no"), order.values.alias("_date"))
+    frame = frame.with_columns(pl.lit(etype).alias("_type"), whole_number(pl.col("event_no")).value.alias("_no"),
+                               order.values.alias("_date"))
     marked = rules.apply(frame, [
         rules.Rule("hidden_row", RULES["hidden_row"], pl.col("hidden")),
         rules.Rule("totals_row", RULES["totals_row"], is_totals_row(REGISTER_COLUMNS)),
-        rules.Rule("not_a_number", "the event number is not a number", pl.col("_no").is_null(), column="event_no", value=pl.col("event_no")),
+        rules.Rule("not_a_number", "the event number is not a number", pl.col("_no").is_null(), column="event_no",
+                   value=pl.col("event_no")),
         rules.Rule("bad_date", RULES["bad_date"], pl.col("_date").is_null(), column="date", value=pl.col("date")),
     ])
-    masker = partial(mask, names=frozenset(p for t in frame["trainer"].drop_nulls().to_list() for p in re.split(TRAINER_SPLIT, t)))
+    trainers = frozenset(p for t in frame["trainer"].drop_nulls().to_list() for p in re.split(TRAINER_SPLIT, t))
+    masker = partial(mask, names=trainers)
     outcome = rules.collect(marked, source_file, mask=masker)
     kept = outcome.kept
     still = marked["_rule"].is_null()  # a rejected row's type is no label to learn (a totals line's «Итого: 18»)
@@ -94,9 +97,11 @@ def clean_register(raw: read.RawTable, ref: Reference, source_file: str, salt: s
         pl.col("_type").alias("event_type"), pl.col("_date").alias("date"), topic.alias("topic"),
         pl.Series("regions", [regions.extract(t, ref.region_lookup) for t in kept["regions"].to_list()], dtype=pl.String),
         _trainer_ids(kept["trainer"], salt).alias("trainer_ids"),
-        _masked("participants", masker).str.extract(r"(\d+)").cast(pl.Int64).alias("participants_reported"),  # not a phone's digits
+        # the number of participants read after masking: not a phone's digits
+        _masked("participants", masker).str.extract(r"(\d+)").cast(pl.Int64).alias("participants_reported"),
         pl.lit(source_file).alias("source_file"),
-    ).select("event_id", "event_type", "date", "topic", "regions", "trainer_ids", "participants_reported", "source_file", "source_row")
+    ).select("event_id", "event_type", "date", "topic", "regions", "trainer_ids", "participants_reported", "source_file",
+             "source_row")
     unknown = answers.unknown_labels(frame["event_type"].filter(unknown_type & still), source_file, "event_type", masker)
     return handtyped.FileResult(clean, outcome, unknown, log=[order.reason])
 
@@ -141,22 +146,24 @@ def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, sal
     frame, header_of = handtyped.prepare(raw, ref.headers["participants"], source_file)
     coded = {c: handtyped.values(frame, c, ref) for c in ("sex", "social_category", "country")}
     region, region_unknown, fixes = handtyped.region_column(frame, "region", ref, source_file)
-    frame = frame.with_columns(handtyped.read_count("age", ref.age_bands["min_age"], ref.age_bands["max_age"]).alias("_age"),
-                               handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
-                               *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"))
+    frame = frame.with_columns(
+        handtyped.read_count("age", ref.age_bands["min_age"], ref.age_bands["max_age"]).alias("_age"),
+        handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
+        *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"))
     marked = rules.apply(frame, [
-        *handtyped.opening_rules(frame, ["name"], RULES, header_of["name"]), *handtyped.count_rules("_age", "age", header_of["age"], RULES),
+        *handtyped.opening_rules(frame, ["name"], RULES, header_of["name"]),
+        *handtyped.count_rules("_age", "age", header_of["age"], RULES),
         rules.Duplicate("duplicate_participant", "same person as row {kept} (kept)", key=["_person"]),
     ])
-    names = frozenset(frame["name"].drop_nulls().unique().to_list())
-    outcome = rules.collect(marked, source_file, mask=lambda t: mask(t, names))
+    masker = partial(mask, names=frozenset(frame["name"].drop_nulls().unique().to_list()))
+    outcome = rules.collect(marked, source_file, mask=masker)
     still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
-    pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()] + [(header_of["region"], region_unknown, frame["region"])]
-    unknown = handtyped.unknown_labels(pairs, still, source_file, lambda t: mask(t, names))
-    kept = outcome.kept
-    ids = pseudonymise(kept["_person"], salt)
-    clean = kept.with_columns(
-        ids.alias("participant_id"), pl.lit(event_id).alias("event_id"), pl.col("_region").alias("region"),
-        pl.lit(source_file).alias("source_file"), *(pl.col(f"_{c}").alias(c) for c in coded),
-    ).with_columns(handtyped.demographics(handtyped.count_value("_age"), pl.col("social_category"), ref, age_band)).select(PARTICIPANT_COLUMNS)
+    pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()]
+    pairs.append((header_of["region"], region_unknown, frame["region"]))
+    unknown = handtyped.unknown_labels(pairs, still, source_file, masker)
+    clean = outcome.kept.with_columns(
+        pseudonymise(outcome.kept["_person"], salt).alias("participant_id"), pl.lit(event_id).alias("event_id"),
+        pl.col("_region").alias("region"), pl.lit(source_file).alias("source_file"), *(pl.col(f"_{c}").alias(c) for c in coded),
+        *handtyped.demographics(handtyped.count_value("_age"), pl.col("_social_category"), ref, age_band),
+    ).select(PARTICIPANT_COLUMNS)
     return handtyped.FileResult(clean, outcome, unknown, fixes, [f"{source_file}: {line}" for line in raw.log])

@@ -34,7 +34,8 @@ RULES: dict[str, str] = {
     "out_of_period": "the date is outside the project period",
     "not_a_number": "the number of parties or the age is text, not a number",
     "out_of_range": "number of parties outside 1–50 or age outside 13–100",
-    "duplicate_consultation": "the same consultation entered twice (same office, date, applicant and sphere): the first entry is kept",
+    "duplicate_consultation":
+        "the same consultation entered twice (same office, date, applicant and sphere): the first entry is kept",
 }
 #: what makes two rows of different journals the same consultation (the applicant is its pseudonym)
 SAME_CONSULTATION = ["applicant_id", "office", "date"]
@@ -64,15 +65,17 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
         handtyped.read_count("age", ref.age_bands["min_age"], ref.age_bands["max_age"]).alias("_age"),
         handtyped.person_key(pl.col("name"), pl.col("phone")).alias("_person"),
         *(pl.lit(code).alias(f"_{c}") for c, (code, _) in coded.items()), pl.lit(region).alias("_region"),
-    ).with_columns(pl.concat_str([pl.col("_date").dt.strftime("%Y-%m-%d %H:%M:%S").fill_null(""), pl.col("_person").fill_null(""),
-                                  pl.col("_sphere").fill_null("")], separator="|").alias("_same"))
+    )
+    same = [pl.col("_date").dt.strftime("%Y-%m-%d %H:%M:%S"), pl.col("_person"), pl.col("_sphere")]
+    frame = frame.with_columns(pl.concat_str([c.fill_null("") for c in same], separator="|").alias("_same"))
     date_value = {"column": header_of["date"], "value": pl.col("date")}
     marked = rules.apply(frame, [
         *handtyped.opening_rules(frame, ["name", "comment", "mediator"], RULES, header_of["name"]),
-        rules.Rule("missing_value", RULES["missing_value"], pl.col("name").is_null() & pl.col("phone").is_null(), column=header_of["name"]),
+        rules.Rule("missing_value", RULES["missing_value"], pl.col("name").is_null() & pl.col("phone").is_null(),
+                   column=header_of["name"]),
         rules.Rule("bad_date", RULES["bad_date"], pl.col("_date").is_null(), **date_value),
         rules.Rule("out_of_period", f"{RULES['out_of_period']} ({start} – {end})",
-                   (pl.col("_date") < pl.lit(start).cast(pl.Datetime("us"))) | (pl.col("_date") > pl.lit(end).cast(pl.Datetime("us"))), **date_value),
+                   ~pl.col("_date").is_between(*(pl.lit(d).cast(pl.Datetime("us")) for d in period)), **date_value),
         *(r for pair in zip(handtyped.count_rules("_parties", "n_parties", header_of["n_parties"], RULES),
                             handtyped.count_rules("_age", "age", header_of.get("age", "age"), RULES)) for r in pair),
         rules.Duplicate("duplicate_consultation", "same consultation as row {kept} (kept)", key=["_same"]),
@@ -80,7 +83,8 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
     names = frozenset(v for c in ("name", "mediator") for v in frame[c].drop_nulls().unique().to_list())
     outcome = rules.collect(marked, source_file, mask=lambda t: mask(t, names))
     still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
-    pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()] + [(header_of["region"], region_unknown, frame["region"])]
+    pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()]
+    pairs.append((header_of["region"], region_unknown, frame["region"]))
     unknown = handtyped.unknown_labels(pairs, still, source_file, lambda t: mask(t, names))
     return handtyped.FileResult(_table(outcome.kept, office, part, source_file, salt, ref), outcome, unknown, fixes,
                                 [order.reason, *(f"{source_file}: {line}" for line in raw.log)])
@@ -119,18 +123,19 @@ def check_across(tables: Sequence[pl.DataFrame]) -> None:
     if not tables:
         return
     frame = pl.concat([t.select(*SAME_CONSULTATION, "source_file", "source_row") for t in tables], how="vertical_relaxed")
-    rules.check_repeats(frame, SAME_CONSULTATION, "the same consultation (same applicant, office and date) in two journals — keep it in one",
-                        label=pl.format("{}, {}", pl.col("office"), pl.col("date").dt.strftime("%d.%m.%Y")), across_files=True)
+    what = "the same consultation (same applicant, office and date) in two journals — keep it in one"
+    label = pl.format("{}, {}", pl.col("office"), pl.col("date").dt.strftime("%d.%m.%Y"))
+    rules.check_repeats(frame, SAME_CONSULTATION, what, label=label, across_files=True)
 
 
 def totals(cons: pl.DataFrame) -> pl.DataFrame:
-    """The totals of the clean consultations (``measure``, ``value``), as the grant report states them:
-    consultations, in offices and online (the grant's indicators), and the ratings of the whole project.
+    """The totals of the clean consultations (``measure``, ``value``) the grant report states: consultations,
+    in offices and online (the grant's indicators), and the ratings of the whole project.
 
-    Only totals: a reviewer edition publishes the same protected tables as the reports, and the cross
-    of form and rating, or the online channels apart, are small cells of people (all negative ratings
-    may lie in one form); the satisfaction by office, month, sphere and form is shown protected in the
-    satisfaction stage (``helpers.grant.satisfaction.published``).
+    Only totals: the cross of form and rating, or the online channels apart, are small cells of people
+    (all negative ratings may lie in one form); a reviewer edition publishes the same protected tables as
+    the reports, so satisfaction by office, month, sphere and form is shown protected by the satisfaction
+    stage (``helpers.grant.satisfaction.published``).
 
     >>> cons = pl.DataFrame({"form": ["office", "office", "online_site"], "rating": ["positive", "negative", None]})
     >>> dict(totals(cons).iter_rows())
@@ -156,9 +161,11 @@ def _table(kept: pl.DataFrame, office: str, part: int | None, source_file: str, 
     row = pl.col("source_row").cast(pl.String) if part is None else pl.format("{}.{}", pl.lit(part), pl.col("source_row"))
     return kept.with_columns(
         pl.format("{}-{}", pl.lit(office), row).alias("consultation_id"), pl.lit(office).alias("office"),
-        pl.lit(source_file).alias("source_file"), pl.col("_date").alias("date"), pl.col("_date").dt.strftime("%Y-%m").alias("month"),
-        pl.col("_region").alias("region"), handtyped.count_value("_parties").alias("n_parties"),
+        pl.lit(source_file).alias("source_file"), pl.col("_date").alias("date"),
+        pl.col("_date").dt.strftime("%Y-%m").alias("month"), pl.col("_region").alias("region"),
+        handtyped.count_value("_parties").alias("n_parties"),
         _ids(kept, handtyped.person_key(pl.col("mediator")), salt).alias("mediator_id"),
         _ids(kept, pl.col("_person"), salt).alias("applicant_id"),
         *(pl.col(f"_{c}").alias(c) for c in MAPPED),
-    ).with_columns(handtyped.demographics(handtyped.count_value("_age"), pl.col("social_category"), ref, age_band)).select(COLUMNS)
+        *handtyped.demographics(handtyped.count_value("_age"), pl.col("_social_category"), ref, age_band),
+    ).select(COLUMNS)

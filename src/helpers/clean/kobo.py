@@ -26,7 +26,7 @@ META: frozenset[str] = frozenset({
     "__version__", "_version_", "_tags", "_index", "meta/instanceid", "meta/rootuuid", "formhub/uuid",
 })
 TIMESTAMP = "_submission_time"
-TICKED = frozenset({"1", "1.0", "true", "yes"})
+TICKED = ["1", "1.0", "true", "yes"]
 
 
 def is_kobo(columns: list[str]) -> bool:
@@ -63,10 +63,9 @@ def _find(key: str, known: Mapping[str, tuple]) -> tuple | None:
     return None
 
 
-def _labels(values: pl.Expr, q: Mapping, row: Mapping | None) -> pl.Expr:
+def _labels(values: pl.Expr, q: Mapping) -> pl.Expr:
     """Choice names → the option's Russian label (labels already written stay as they are)."""
-    options = q.get("options", [])
-    to_label = {_name(o, o["code"]): o["ru"] for o in options}
+    to_label = {_name(o, o["code"]): o["ru"] for o in q.get("options", [])}
     if q["type"] == "multi":  # space-separated names → «label, label»
         return values.str.split(" ").list.eval(pl.element().replace(to_label)).list.join(SEPARATOR)
     return values.replace(to_label)
@@ -89,9 +88,9 @@ def to_forms(frame: pl.DataFrame, cb: Mapping) -> tuple[pl.DataFrame, list[str]]
         else:
             kind, q, row = found
             header = f"{q['ru']} [{row['ru']}]" if kind == "row" else q["ru"]
-            keep.append(_labels(pl.col(col).cast(pl.String), q, row).alias(header))
+            keep.append(_labels(pl.col(col).cast(pl.String), q).alias(header))
     for q, columns in ticks.values():  # one 0/1 column per choice → the ticked labels in one cell
-        ticked = [pl.when(pl.col(c).cast(pl.String).str.to_lowercase().is_in(list(TICKED))).then(pl.lit(o["ru"])) for c, o in columns]
+        ticked = [pl.when(pl.col(c).cast(pl.String).str.to_lowercase().is_in(TICKED)).then(pl.lit(o["ru"])) for c, o in columns]
         keep.append(pl.concat_str(ticked, separator=SEPARATOR, ignore_nulls=True).replace("", None).alias(q["ru"]))
         log.append(f"Kobo select-multiple {q['id']!r}: {len(columns)} 0/1 column(s) joined into one")
     return frame.select(keep), log

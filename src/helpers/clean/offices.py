@@ -2,10 +2,7 @@
 
 A journal belongs to the office whose id starts its file name (any Unicode id, longest first);
 several offices may share a region or a city. Figure and table ids derived from an office id go
-through :func:`safe_id`. The regions created in 2022 (``new_2022`` in ``config/regions.yaml``) are
-regions of their own only for periods that reach their ``valid_from``
-(:func:`helpers.clean.regions.regions_for_period`): :func:`load_offices` for an earlier period gives
-an office of such a region the region it was split from.
+through :func:`safe_id`.
 """
 
 from __future__ import annotations
@@ -89,12 +86,8 @@ def office_of(file_name: str | PurePath, offices: Mapping[str, Office]) -> Offic
     """The office whose id starts ``file_name`` (a name or a path; its folders are ignored).
 
     The id must be followed by ``_``, ``-``, a space, ``.`` or the end of the name; case does not
-    matter; the longest matching id wins (``Алматы-2`` before ``Алматы``).
-
-    Raises
-    ------
-    CleaningError
-        No office id starts the name: the message names the file and the known ids.
+    matter; the longest matching id wins (``Алматы-2`` before ``Алматы``). Else a
+    :class:`CleaningError` names the file and the known ids.
 
     >>> o = Office("Алматы-2", "Кабинет 2", "2-кабинет", "ALA", "Алматы", "Алматы", dt.date(2021, 4, 1))
     >>> office_of("data/raw/journals/алматы-2 журнал.xlsx", {o.id: o}).id
@@ -118,15 +111,10 @@ def load_offices(config_dir: str | Path, period: tuple[dt.date, dt.date] | None 
 
     Checks: every field present (``id``, ``ru``, ``kk``, ``region``, ``city`` with ``ru`` and ``kk``,
     ``opened``) and no other; texts non-empty; ``opened`` a date; ``region`` a code of
-    ``regions.yaml`` (2021 or 2022); ids unique ignoring case, and so are their :func:`safe_id` forms.
-    With a ``period`` (start, end), each office's region is a region of that period: an office in a
-    2022 oblast (Abai, Zhetisu, Ulytau) belongs, for a period before the oblast existed, to the
-    region it was split from.
-
-    Raises
-    ------
-    CleaningError
-        Naming the file, the office (its id, or its position) and the field.
+    ``regions.yaml`` (2021 or 2022); ids unique ignoring case, and so are their :func:`safe_id` forms;
+    errors name the file, the office (its id, or its position) and the field. With a ``period``
+    (start, end), each office's region is a region of that period: an office in a 2022 oblast (Abai,
+    Zhetisu, Ulytau) belongs, for a period before the oblast existed, to the region it was split from.
     """
     file = Path(config_dir) / "offices.yaml"
     path = paths.relative_to_root(file)
@@ -142,10 +130,10 @@ def load_offices(config_dir: str | Path, period: tuple[dt.date, dt.date] | None 
     seen: dict[str, str] = {}
     for n, item in enumerate(items, start=1):
         office = _office(item, path, n, known_regions)
-        where = f"{path}: office {office.id}"
-        for k, what in ((_key(office.id), "id (ignoring case)"), ("safe:" + safe_id(office.id), f"safe id {safe_id(office.id)!r}")):
+        safe = safe_id(office.id)
+        for k, what in ((_key(office.id), "id (ignoring case)"), ("safe:" + safe, f"safe id {safe!r}")):
             if k in seen:
-                raise CleaningError(f"{where}: field 'id': same {what} as office {seen[k]}")
+                raise CleaningError(f"{path}: office {office.id}: field 'id': same {what} as office {seen[k]}")
             seen[k] = office.id
         out[office.id] = office
     if period is None:
@@ -165,7 +153,8 @@ def _office(item: Any, path: str, n: int, known_regions: set[str]) -> Office:
     if oid != oid.strip() or "/" in oid or "\\" in oid or not safe_id(oid):
         raise CleaningError(f"{where}: field 'id': {oid!r} must start a file name (letters or digits, no '/', no outer spaces)")
     if item["region"] not in known_regions:
-        raise CleaningError(f"{where}: field 'region': {item['region']!r} is not a code of regions.yaml ({', '.join(sorted(known_regions))})")
+        known = ", ".join(sorted(known_regions))
+        raise CleaningError(f"{where}: field 'region': {item['region']!r} is not a code of regions.yaml ({known})")
     return Office(oid, item["ru"].strip(), item["kk"].strip(), item["region"], city["ru"].strip(), city["kk"].strip(),
                   _opened(item["opened"], where))
 
@@ -189,12 +178,10 @@ def _check_fields(item: Mapping, where: str) -> None:
 
 def _opened(value: Any, where: str) -> dt.date:
     """The ``opened`` field: a YAML date or a quoted ``YYYY-MM-DD``."""
-    opened = value
-    if isinstance(value, str):
-        try:
-            opened = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    try:
+        opened = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        opened = None
     if not isinstance(opened, dt.date) or isinstance(opened, dt.datetime):
         raise CleaningError(f"{where}: field 'opened': expected a date YYYY-MM-DD, got {value!r}")
     return opened

@@ -8,16 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from helpers.clean.answers import label_codes
 from helpers.clean.codebook import load_codebooks
-from helpers.clean.regions import load_regions, lookup, region_entries, regions_for_period
+from helpers.clean.regions import load_regions, lookup, regions_for_period
 from helpers.config_files import read_yaml
-
-
-def _yaml(path: Path) -> dict:
-    return read_yaml(path)
 
 
 @dataclass(frozen=True)
@@ -56,10 +50,6 @@ class Reference:
             self._codes[id(options)] = label_codes(options)
         return self._codes[id(options)]
 
-    def region_labels(self, lang: str) -> pd.Series:
-        """Region code → name in ``lang`` (the regions of the period)."""
-        return pd.Series({r["code"]: r[lang] for r in region_entries(self.regions) if r["code"] in self.region_codes})
-
 
 def load_reference(config_dir: str | Path, period: tuple[dt.date, dt.date] | None = None) -> Reference:
     """Read the reference lists of ``config_dir`` for the regions of ``period`` (start, end);
@@ -71,9 +61,9 @@ def load_reference(config_dir: str | Path, period: tuple[dt.date, dt.date] | Non
         regions=regions,
         region_lookup=lookup(regions, own=codes),
         region_codes=codes,
-        age_bands=_yaml(c / "age_bands.yaml"),
-        social=_yaml(c / "social_categories.yaml"),
-        headers=_yaml(c / "journal_headers.yaml"),
-        values=_yaml(c / "journal_values.yaml"),
+        age_bands=read_yaml(c / "age_bands.yaml"),
+        social=read_yaml(c / "social_categories.yaml"),
+        headers=read_yaml(c / "journal_headers.yaml"),
+        values=read_yaml(c / "journal_values.yaml"),
         codebooks=load_codebooks(c),
     )

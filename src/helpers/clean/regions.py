@@ -2,10 +2,11 @@
 
 The oblasts created in 2022 (``new_2022``: Abai, Zhetisu, Ulytau) are regions of their own for a
 period that reaches their ``valid_from`` (:func:`regions_for_period`); before that their spellings
-and codes stand for the region they were split from (``maps_to``). Every spelling (name in ru/kk/en, abbreviation, alias, «обл.», «г.»/«қаласы») is keyed the same
-way; a key found exactly gives its code, a typo gets the one region an unambiguous close match
-points to (and is listed, so the reviewer sees each correction). Work is done once per distinct
-text: a column of a million answers holds a few dozen spellings.
+and codes stand for the region they were split from (``maps_to``). Every spelling (name in
+ru/kk/en, abbreviation, alias, «обл.», «г.»/«қаласы») is keyed the same way; a key found exactly
+gives its code, a typo gets the one region an unambiguous close match points to (and is listed, so
+the reviewer sees each correction). Work is done once per distinct text: a column of a million
+answers holds a few dozen spellings.
 """
 
 from __future__ import annotations
@@ -46,11 +47,8 @@ def keys(texts: Sequence[str | None], *, strip: bool = False) -> list[str | None
     out = []
     for k in matched:
         if k is not None:
-            k = _CITY_WORDS.sub(" ", _OBL_ABBR.sub(" область ", k))
-            k = re.sub(r"[.,;:«»\"()]", " ", k)
-            if strip:
-                k = _OBL_WORDS.sub(" ", k)
-            k = " ".join(k.split())
+            k = re.sub(r"[.,;:«»\"()]", " ", _CITY_WORDS.sub(" ", _OBL_ABBR.sub(" область ", k)))
+            k = " ".join((_OBL_WORDS.sub(" ", k) if strip else k).split())
         out.append(k)
     return out
 
@@ -101,15 +99,17 @@ def lookup(regions: Mapping, own: Collection[str] = ()) -> dict[str, str]:
     while «Алматы» → ALA).
 
     >>> cfg = {"regions": [{"code": "VKO", "ru": "Восточно-Казахстанская область", "kk": "Шығыс Қазақстан облысы", "en": "East"}],
-    ...        "new_2022": [{"code": "ABA", "ru": "Абайская область", "kk": "Абай облысы", "en": "Abai Region", "maps_to": "VKO"}]}
-    >>> lookup(cfg)["абай облысы"], lookup(cfg, own=["ABA"])["абай облысы"], lookup(cfg, own=["ABA"])["восточно-казахстанская"]
+    ...        "new_2022": [{"code": "ABA", "ru": "Абайская область", "kk": "Абай облысы", "en": "Abai", "maps_to": "VKO"}]}
+    >>> own = lookup(cfg, own=["ABA"])
+    >>> lookup(cfg)["абай облысы"], own["абай облысы"], own["восточно-казахстанская"]
     ('VKO', 'ABA', 'VKO')
     """
     pairs = [(label, r["code"]) for r in regions["regions"]
              for label in [r["code"], r["ru"], r["kk"], r["en"], *r.get("abbr", []), *r.get("aliases", [])]]
     for r in regions.get("new_2022", []):
         code = r["code"] if r["code"] in own else r["maps_to"]
-        pairs += [(label, code) for label in [*([r["code"]] if code == r["code"] else []), r["ru"], r["kk"], r["en"], *r.get("aliases", [])]]
+        own_code = [code] if code == r["code"] else []
+        pairs += [(label, code) for label in [*own_code, r["ru"], r["kk"], r["en"], *r.get("aliases", [])]]
     if regions.get("all_country"):
         pairs += [(a, regions["all_country"]["code"]) for a in regions["all_country"]["aliases"]]
     labels = [p[0] for p in pairs]

@@ -25,7 +25,6 @@ _XLSX = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-
 def read_workbook(path: Path, name: str, expected: frozenset[str]) -> RawTable:
     try:
         wb = CalamineWorkbook.from_path(str(path))
@@ -33,7 +32,9 @@ def read_workbook(path: Path, name: str, expected: frozenset[str]) -> RawTable:
         raise CleaningError(f"{name}: cannot be read as {path.suffix.lower().lstrip('.')}: {exc}") from exc
     sheet, h, log = _choose_sheet(_scan(wb, expected), name)
     rows = _cells(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
-    hidden, note = _hidden_rows(path, sheet, len(rows))
+    finder = {".xlsx": _hidden_rows_xlsx, ".ods": _hidden_rows_ods}.get(path.suffix.lower())
+    hidden = finder(path, sheet, len(rows)) if finder else set()
+    note = [] if finder else ["hidden rows cannot be detected in .xls files (save the workbook as .xlsx to have them checked)"]
     schema = [(f"c{j}", pl.String) for j in range(len(rows[h]))]
     frame, more = frame_under(rows[h], pl.DataFrame(rows[h + 1:], schema=schema, orient="row"), h + 1, hidden, name)
     return RawTable(frame, sheet, h + 1, log + note + more)
@@ -77,13 +78,16 @@ def _choose_sheet(sheets: list[_Sheet], name: str) -> tuple[str, int, list[str]]
         where = ", ".join(f"{s.name!r} (row {s.header + 1})" for s in visible)
         raise CleaningError(f"{name}: several sheets have the expected header: {where} — keep the journal on one sheet")
     if hidden and not visible:
-        raise CleaningError(f"{name}: the sheet with the expected header, {hidden[0].name!r}, is hidden — unhide it (or delete it if it is an old copy)")
+        raise CleaningError(f"{name}: the sheet with the expected header, {hidden[0].name!r}, is hidden — "
+                            "unhide it (or delete it if it is an old copy)")
     if not visible:
         listing = "; ".join(f"{s.name!r}: {_first_filled(s.head)}" for s in sheets) or "no worksheet"
         raise CleaningError(f"{name}: no sheet has the expected header in its first {SCAN_ROWS} rows ({listing})")
     s = visible[0]
-    log = [f"sheet {s.name!r}: header in row {s.header + 1}" + (f"; {s.header} row(s) above it skipped (title rows)" if s.header else "")]
-    return s.name, s.header, log + [f"sheet {o.name!r} skipped: " + ("no expected header" if o.visible else "hidden") for o in sheets if o is not s]
+    log = [f"sheet {s.name!r}: header in row {s.header + 1}"
+           + (f"; {s.header} row(s) above it skipped (title rows)" if s.header else "")]
+    log += [f"sheet {o.name!r} skipped: " + ("no expected header" if o.visible else "hidden") for o in sheets if o is not s]
+    return s.name, s.header, log
 
 
 def _first_filled(rows: list[list[str | None]]) -> str:
@@ -92,18 +96,8 @@ def _first_filled(rows: list[list[str | None]]) -> str:
     return "empty" if i is None else f"row {i + 1} {text if len(text) <= 80 else text[:80] + '…'!r}"
 
 
-def _hidden_rows(path: Path, sheet: str, height: int) -> tuple[set[int], list[str]]:
-    """The (1-based) rows hidden in ``sheet``, and a log line when they cannot be known (.xls)."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _hidden_rows_xlsx(path, sheet, height), []
-    if suffix == ".ods":
-        return _hidden_rows_ods(path, sheet, height), []
-    return set(), ["hidden rows cannot be detected in .xls files (save the workbook as .xlsx to have them checked)"]
-
-
 def _hidden_rows_xlsx(path: Path, sheet: str, height: int) -> set[int]:
-    """Rows of ``sheet`` marked ``hidden`` in its worksheet XML (found through the workbook's relationships)."""
+    """The (1-based) rows of ``sheet`` marked ``hidden`` in its worksheet XML (found through the workbook's relationships)."""
     with zipfile.ZipFile(path) as z:
         ids = {s.get("name"): s.get(f"{_REL}id") for s in ElementTree.fromstring(z.read("xl/workbook.xml")).iter(f"{_XLSX}sheet")}
         rels = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
