@@ -183,17 +183,18 @@ def _cells(cells: pl.DataFrame, q: Mapping, name: str, j: int, ref: Reference,
 
 def _answers(frame: pl.DataFrame, cb: Mapping, inv: Mapping, ref: Reference, source_file: str) -> _Answers:
     """The answer columns of the core table and the helper columns of the rules: each column's distinct
-    cells worked out once (:func:`_cells`) and joined back to the rows."""
+    cells worked out once (:func:`_cells`) and given back to the rows by their number among them."""
     parts, columns, unknown, checks, fixes = [], [], [], [], []
     for q in cb["questions"]:
         qid = q["id"]
         for row in q["rows"] if q["type"] == "grid" else [None]:
             col, j = inv[(qid, row and row["code"])], len(parts)
-            cells = frame[col].unique(maintain_order=True).to_frame("v")
+            values = frame[col].cast(pl.String)
+            distinct = values.unique(maintain_order=True).drop_nulls()
+            cells = pl.concat([distinct, pl.Series([None], dtype=pl.String)]).to_frame("v")  # the empty cell last
             done, fix = _cells(cells, q, f"{qid}__{row['code']}" if row else qid, j, ref, source_file)
             columns += [c for c in done.columns[1:] if not c.startswith("_")]
-            parts.append(frame.select(pl.col(col).alias("v"))
-                         .join(done, on="v", how="left", nulls_equal=True, maintain_order="left").drop("v"))
+            parts.append(done.drop("v")[values.cast(pl.Enum(distinct)).to_physical().fill_null(distinct.len())])
             unknown += [(col, f"_unknown{j}")] if f"_unknown{j}" in done.columns else []
             if f"_nan{j}" in done.columns:
                 checks.append(rules.Rule("not_a_number", f"{RULES['not_a_number']} (question {qid})", pl.col(f"_nan{j}"),
