@@ -2,6 +2,8 @@
 :func:`helpers.clean.masking.mask` after the contacts, with the words, forms and word lists of
 :mod:`helpers.clean.name_lexicon`. Each run of words of a name becomes one ``[name]``.
 
+Transformations include:
+
 - evidence that a capitalised word is part of a name (:func:`_weigh`): a patronymic (-ович/-евна…,
   -ұлы/-қызы, «Серік қызы»), a surname ending (-ов/-ева/-ин/-ский/-енко…) on a word the Russian
   dictionary (pymorphy3) does not know as an ordinary word, a first name or surname of that
