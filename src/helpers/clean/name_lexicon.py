@@ -39,9 +39,9 @@ _KEY = str.maketrans({"ё": "е", "й": "и", "ь": None, "ъ": None, "'": None,
 _LATIN = [("shch", "щ"), ("sch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"), ("yu", "ю"),
           ("yo", "е"), ("ye", "е"), ("ay", "ай"), ("ey", "ей"), ("oy", "ой"), ("uy", "уй"), ("iy", "ий")]  # in this order
 _LATIN1 = str.maketrans({**dict(zip("abcdefghijklmnopqrstuvwyz", "абкдефгхижклмнопкрстувуыз")), "x": "кс"})
-_ENDINGS = sorted("""ами ями ыми ого его ому ему ои еи ом ем ым им ых их ую юю ая яя ою ею а я у ю е ы и о ымен имен мен
+_ENDINGS = """ами ями ыми ого его ому ему ои еи ом ем ым им ых их ую юю ая яя ою ею а я у ю е ы и о ымен имен мен
     бен пен нын нин дын дин тын тин нан нен дан ден тан тен га ге ка ке на не да де та те ны ни ды ди ты ти ына ине ын
-    ин сы си сын син сына сине сында синде сынан синен сынын синин сымен симен""".split(), key=len, reverse=True)
+    ин сы си сын син сына сине сында синде сынан синен сынын синин сымен симен""".split()
 # the dictionary's grammemes of a word's first reading, in order, and the class each gives
 _CLASSES = (("Name", "first"), ("Surn", "surname"), ("Patr", "surname"), ("Geox", "place"), ("Orgn", "place"))
 _NAME_GRAMMEMES = ("Name", "Surn", "Patr")
@@ -154,11 +154,8 @@ def word_class(word: str) -> str:
     parses = [p for p in _morph().parse(cyrillic(word).translate(_KZ)) if p.is_known]
     if not parses:
         return "unknown"
-    top = parses[0].tag
-    first_class = next((cls for gram, cls in _CLASSES if gram in top), None)
-    if first_class:
-        return first_class
-    return "ambiguous" if any(g in p.tag for p in parses for g in _NAME_GRAMMEMES) else "common"
+    first = next((cls for gram, cls in _CLASSES if gram in parses[0].tag), None)
+    return first or ("ambiguous" if any(g in p.tag for p in parses for g in _NAME_GRAMMEMES) else "common")
 
 
 @lru_cache(maxsize=1)
