@@ -197,12 +197,14 @@ def lexicon() -> Lexicon:
 
 
 def _read_lexicon() -> Lexicon:
+    from natasha.data import FIRST, load_dict
+
     cfg = read_yaml(paths.CONFIG / "personal_data.yaml")
     place_words = _keys(cfg["place_words"])
     words = _region_words(place_words) + [w for group in cfg["not_names"].values() for w in group]
     place_or_name = _all_stems(_keys(cfg["place_or_name"]))
     return Lexicon(
-        first=_first_names(),
+        first=frozenset(k for k in (key(w) for w in load_dict(FIRST) if w) if len(k) >= 3),
         not_names=_all_stems(_keys(w for w in words if len(WORD.findall(w)) == 1) - place_or_name),
         phrases=_by_first(k for k in (tuple(map(key, WORD.findall(w))) for w in words) if len(k) > 1),
         place_or_name=place_or_name,
@@ -230,12 +232,6 @@ def _by_first(seqs: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...
     for keys in seqs:
         out.setdefault(keys[0], []).append(keys)
     return {k: tuple(v) for k, v in out.items()}
-
-
-def _first_names() -> frozenset[str]:
-    from natasha.data import FIRST, load_dict
-
-    return frozenset(k for k in (key(w) for w in load_dict(FIRST) if w) if len(k) >= 3)
 
 
 def _keys(words: Iterable[str]) -> frozenset[str]:

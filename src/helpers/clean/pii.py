@@ -58,10 +58,8 @@ _B32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
 
 
 def hash_key(salt: str) -> str:
-    """The SipHash key of ``salt``: 16 ASCII characters (112 key bits) from ``sha256("pseudonymise" 0x1f salt)``.
-
-    ``pandas.util.hash_array`` takes its 128-bit key as a 16-character text.
-    """
+    """The SipHash key of ``salt`` as ``pandas.util.hash_array`` takes it (a 16-character text): 16 ASCII
+    characters (112 key bits) from ``sha256("pseudonymise" 0x1f salt)``."""
     digest = hashlib.sha256(("pseudonymise\x1f" + salt).encode("utf-8")).digest()
     return bytes(b & 0x7F for b in digest[:16]).decode("ascii")
 
