@@ -1,10 +1,9 @@
 """Masking personal data in one free text: phone numbers, IINs, e-mail addresses, people's names.
 
-:func:`mask` works on one Python string and knows nothing of pandas, so any engine can call it once
-per distinct text (:func:`helpers.clean.pii.mask_text` does so for a Series). Each find is replaced
-by a token: ``[phone]``, ``[IIN]``, ``[e-mail]``, ``[name]``. Hex digests (40 or 64 hex characters:
-commit ids, SHA-256) are left alone. This module masks the contacts; people's names are masked by
-:mod:`helpers.clean.names` (with the word lists of :mod:`helpers.clean.name_lexicon`).
+:func:`mask` works on one Python string, so any engine can call it once per distinct text
+(:func:`helpers.clean.pii.mask_text`). Each find becomes ``[phone]``, ``[IIN]``, ``[e-mail]`` or
+``[name]``; hex digests (40 or 64 hex characters: commit ids, SHA-256) are left alone. People's names
+are masked by :mod:`helpers.clean.names`.
 
 Transformations include:
 
@@ -25,7 +24,6 @@ Transformations include:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from helpers import paths
@@ -56,7 +54,6 @@ _RUN = re.compile(r"(?<![0-9A-Za-z_])(?<!\d[.,])(?:\(?\+\s?)?\(?\d+(?:[ \t\u00a0
 _GROUP = re.compile(r"\d+")
 _SPACES = " \t\u00a0\u202f"
 _FIRST_DIGITS = {11: "78", 10: "79"}  # a phone of 11 or 10 digits without «+» starts with one of these
-_DATE_SEPARATORS = (".", "/", "-")
 
 
 def mask(text: str, names: frozenset[str] = frozenset()) -> str:
@@ -90,26 +87,18 @@ def mask_contacts(text: str) -> str:
     return _RUN.sub(_phones, text)
 
 
-@dataclass(frozen=True)
-class _ContactWords:
-    """The words of ``config/personal_data.yaml`` the contacts need."""
-
-    phone_cue: re.Pattern  # a word like «тел.» before a short city number
-    mail_domains: frozenset[str]  # the domains an e-mail spelled with bare words may end in
-
-
 @lru_cache(maxsize=1)
-def _contact_words() -> _ContactWords:
+def _contact_words() -> tuple[re.Pattern, frozenset[str]]:
+    """From ``config/personal_data.yaml``: a word like «тел.» before a short city number, and the domains an
+    e-mail spelled with bare words may end in."""
     cfg = read_yaml(paths.CONFIG / "personal_data.yaml")
-    return _ContactWords(
-        phone_cue=re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(map(re.escape, cfg["phone_cues"])) + ")"),
-        mail_domains=frozenset(d.lower() for d in cfg["mail_domains"]),
-    )
+    cue = re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(map(re.escape, cfg["phone_cues"])) + ")")
+    return cue, frozenset(d.lower() for d in cfg["mail_domains"])
 
 
 def _email(m: re.Match) -> str:
     spelled = not re.search(r"@|[(\[{<]", m.group("at"))  # «ivan at mail dot ru»: bare words
-    if spelled and (m.group("tld").lower() not in _contact_words().mail_domains or not m.group("local").isascii()):
+    if spelled and (m.group("tld").lower() not in _contact_words()[1] or not m.group("local").isascii()):
         return m.group(0)
     return EMAIL_TOKEN
 
@@ -127,28 +116,19 @@ def _phones(m: re.Match) -> str:
     digits = [run[a:b] for a, b in groups]
     seps = [run[groups[k][1] : groups[k + 1][0]] for k in range(len(groups) - 1)]
     plus = "+" in run[: groups[0][0]]
-    cue = bool(_contact_words().phone_cue.search(m.string[max(0, start - 24) : start]))
+    cue = bool(_contact_words()[0].search(m.string[max(0, start - 24) : start]))
     out, done, i = [], 0, 0
-    while i < len(groups):
-        j = _longest_phone(digits, seps, i, plus and i == 0, cue and i == 0)
+    while i < len(groups):  # the longest phone starting at group i, if any
+        ends = range(len(groups) - 1, i - 1, -1)
+        j = next((j for j in ends if _is_phone(digits[i : j + 1], seps[i:j], plus and not i, cue and not i)), None)
         if j is not None:
-            a = 0 if i == 0 else _phone_start(run, groups[i][0], done)
+            a = groups[i][0] if i else 0
+            while a > done and run[a - 1] in "(+":  # the brackets and «+» before it: «2021 (701) 123 45 67»
+                a -= 1
             out += [run[done:a], PHONE_TOKEN]
             done, i = groups[j][1], j
         i += 1
     return "".join(out) + run[done:]
-
-
-def _phone_start(run: str, a: int, done: int) -> int:
-    """Where a phone whose first digit is at ``a`` starts: with the brackets and «+» before it («2021 (701) 123 45 67»)."""
-    while a > done and run[a - 1] in "(+":
-        a -= 1
-    return a
-
-
-def _longest_phone(digits: list[str], seps: list[str], i: int, plus: bool, cue: bool) -> int | None:
-    """The last group of the longest phone starting at group ``i``, or None."""
-    return next((j for j in range(len(digits) - 1, i - 1, -1) if _is_phone(digits[i : j + 1], seps[i:j], plus, cue)), None)
 
 
 def _is_phone(digits: list[str], seps: list[str], plus: bool, cue: bool) -> bool:
@@ -162,12 +142,7 @@ def _is_phone(digits: list[str], seps: list[str], plus: bool, cue: bool) -> bool
         return False
     if n in _FIRST_DIGITS:
         return d[0] in _FIRST_DIGITS[n]
-    return cue and _city_number(digits)
-
-
-def _city_number(digits: list[str]) -> bool:
-    """5–7 digits in 3+ groups, the last two of 2 digits (said after a word like «тел.»: 250-50-50)."""
-    return 5 <= len("".join(digits)) <= 7 and len(digits) >= 3 and len(digits[-1]) == len(digits[-2]) == 2
+    return cue and 5 <= n <= 7 and len(digits) >= 3 and len(digits[-1]) == len(digits[-2]) == 2  # after «тел.»: 250-50-50
 
 
 def _thousands(digits: list[str], seps: list[str]) -> bool:
@@ -179,7 +154,7 @@ def _thousands(digits: list[str], seps: list[str]) -> bool:
 
 def _date_like(g: list[str], s: list[str]) -> bool:
     """Three groups (two separators) that read as a date: 12.05.2021, 12/05/21, 2021-05-12."""
-    if s[0] != s[1] or s[0] not in _DATE_SEPARATORS:
+    if s[0] != s[1] or s[0] not in (".", "/", "-"):
         return False
     if s[0] != "-" and len(g[0]) <= 2 and len(g[1]) <= 2 and len(g[2]) in (2, 4):
         return _day_month(g[0], g[1])

@@ -36,14 +36,12 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 KZ_LETTERS = re.compile("[әғқңөұүһі]")
 _KZ = str.maketrans("әғқңөұүһі", "агкноуухи")
 _KEY = str.maketrans({"ё": "е", "й": "и", "ь": None, "ъ": None, "'": None, "’": None})
-_LATIN = [("shch", "щ"), ("sch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"),
-          ("yu", "ю"), ("yo", "е"), ("ye", "е"), ("ay", "ай"), ("ey", "ей"), ("oy", "ой"), ("uy", "уй"), ("iy", "ий")]
-_LATIN1 = str.maketrans({"a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "ж", "k": "к",
-                         "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р", "s": "с", "t": "т", "u": "у", "v": "в",
-                         "w": "у", "x": "кс", "y": "ы", "z": "з"})
-_ENDINGS = sorted("""ами ями ыми ого его ому ему ои еи ом ем ым им ых их ую юю ая яя ою ею а я у ю е ы и о
-    ымен имен мен бен пен нын нин дын дин тын тин нан нен дан ден тан тен га ге ка ке на не да де та те
-    ны ни ды ди ты ти ына ине ын ин сы си сын син сына сине сында синде сынан синен сынын синин сымен симен""".split(), key=len, reverse=True)
+_LATIN = [("shch", "щ"), ("sch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"), ("yu", "ю"),
+          ("yo", "е"), ("ye", "е"), ("ay", "ай"), ("ey", "ей"), ("oy", "ой"), ("uy", "уй"), ("iy", "ий")]  # in this order
+_LATIN1 = str.maketrans({**dict(zip("abcdefghijklmnopqrstuvwyz", "абкдефгхижклмнопкрстувуыз")), "x": "кс"})
+_ENDINGS = """ами ями ыми ого его ому ему ои еи ом ем ым им ых их ую юю ая яя ою ею а я у ю е ы и о ымен имен мен
+    бен пен нын нин дын дин тын тин нан нен дан ден тан тен га ге ка ке на не да де та те ны ни ды ди ты ти ына ине ын
+    ин сы си сын син сына сине сында синде сынан синен сынын синин сымен симен""".split()
 # the dictionary's grammemes of a word's first reading, in order, and the class each gives
 _CLASSES = (("Name", "first"), ("Surn", "surname"), ("Patr", "surname"), ("Geox", "place"), ("Orgn", "place"))
 _NAME_GRAMMEMES = ("Name", "Surn", "Patr")
@@ -156,11 +154,8 @@ def word_class(word: str) -> str:
     parses = [p for p in _morph().parse(cyrillic(word).translate(_KZ)) if p.is_known]
     if not parses:
         return "unknown"
-    top = parses[0].tag
-    first_class = next((cls for gram, cls in _CLASSES if gram in top), None)
-    if first_class:
-        return first_class
-    return "ambiguous" if any(g in p.tag for p in parses for g in _NAME_GRAMMEMES) else "common"
+    first = next((cls for gram, cls in _CLASSES if gram in parses[0].tag), None)
+    return first or ("ambiguous" if any(g in p.tag for p in parses for g in _NAME_GRAMMEMES) else "common")
 
 
 @lru_cache(maxsize=1)
@@ -202,14 +197,16 @@ def lexicon() -> Lexicon:
 
 
 def _read_lexicon() -> Lexicon:
+    from natasha.data import FIRST, load_dict
+
     cfg = read_yaml(paths.CONFIG / "personal_data.yaml")
     place_words = _keys(cfg["place_words"])
     words = _region_words(place_words) + [w for group in cfg["not_names"].values() for w in group]
     place_or_name = _all_stems(_keys(cfg["place_or_name"]))
     return Lexicon(
-        first=_first_names(),
+        first=frozenset(k for k in (key(w) for w in load_dict(FIRST) if w) if len(k) >= 3),
         not_names=_all_stems(_keys(w for w in words if len(WORD.findall(w)) == 1) - place_or_name),
-        phrases=_phrases(words),
+        phrases=_by_first(k for k in (tuple(map(key, WORD.findall(w))) for w in words) if len(k) > 1),
         place_or_name=place_or_name,
         ambiguous=_keys(cfg["ambiguous"]),
         place_words=place_words,
@@ -229,19 +226,12 @@ def _region_words(place_words: frozenset[str]) -> list[str]:
     return [w for s in spellings for w in WORD.findall(s) if w[0].isupper() and len(w) >= 3 and key(w) not in place_words]
 
 
-def _phrases(words: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The entries of several words, as key sequences by their first key."""
-    phrases: dict[str, list[tuple[str, ...]]] = {}
-    for keys in (tuple(key(x) for x in WORD.findall(w)) for w in words):
-        if len(keys) > 1:
-            phrases.setdefault(keys[0], []).append(keys)
-    return {k: tuple(v) for k, v in phrases.items()}
-
-
-def _first_names() -> frozenset[str]:
-    from natasha.data import FIRST, load_dict
-
-    return frozenset(k for k in (key(w) for w in load_dict(FIRST) if w) if len(k) >= 3)
+def _by_first(seqs: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Key sequences (the keys of a phrase's or a name's words) by their first key."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for keys in seqs:
+        out.setdefault(keys[0], []).append(keys)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _keys(words: Iterable[str]) -> frozenset[str]:
@@ -260,7 +250,7 @@ class KnownNames(NamedTuple):
     """Names the caller knows (:func:`known_names`)."""
 
     sequences: dict[str, tuple[tuple[str, ...], ...]]  # each name's keys, by its first key: matched in any case
-    stems: frozenset[str]  # keys and 4+-letter stems of their words that are not ordinary words: a capitalised word sharing one is a name
+    stems: frozenset[str]  # keys and 4+-letter stems of their non-ordinary words: a capitalised word sharing one is a name
     words: frozenset[str]  # those keys of 4+ letters: a lower-case word is a name only in one of these forms (or a stem of it)
 
 
@@ -272,20 +262,11 @@ def known_names(names: frozenset[str]) -> KnownNames:
     >>> known.sequences["роза"], "смагулов" in known.stems, "роза" in known.stems
     ((('роза', 'бакыт'),), True, False)
     """
-    sequences: dict[str, list[tuple[str, ...]]] = {}
-    found: set[str] = set()
-    for n in names:
-        words = WORD.findall(n)
-        keys = tuple(key(w) for w in words)
-        if sum(map(len, keys)) >= 3:
-            sequences.setdefault(keys[0], []).append(keys)
-            found |= _name_keys(words, keys)
-    return KnownNames({k: tuple(v) for k, v in sequences.items()}, found.union(*map(long_stems, found)),
-                      frozenset(k for k in found if len(k) >= 4))
-
-
-def _name_keys(words: list[str], keys: tuple[str, ...]) -> set[str]:
-    """The keys (3+ letters) of the words of a known name that are not ordinary words too («Роза»): listed, or
-    the dictionary's ordinary words."""
+    named = [(words, tuple(map(key, words))) for words in map(WORD.findall, names)]
+    named = [(words, keys) for words, keys in named if sum(map(len, keys)) >= 3]
     lex = lexicon()
-    return {k for w, k in zip(words, keys) if len(k) >= 3 and not stems(k) & (lex.not_names | lex.ambiguous) and word_class(w) != "common"}
+    ordinary = lex.not_names | lex.ambiguous  # with the dictionary's ordinary words: not a name by itself («Роза»)
+    found = {k for words, keys in named for w, k in zip(words, keys)
+             if len(k) >= 3 and not stems(k) & ordinary and word_class(w) != "common"}
+    return KnownNames(_by_first(keys for _, keys in named), found.union(*map(long_stems, found)),
+                      frozenset(k for k in found if len(k) >= 4))

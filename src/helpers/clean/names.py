@@ -1,15 +1,14 @@
 """Masking people's names in one free text (Russian or Kazakh): :func:`mask_names`, called by
-:func:`helpers.clean.masking.mask` after the contacts. The words, their forms and the word lists come
-from :mod:`helpers.clean.name_lexicon`; each run of words of a name becomes one ``[name]``.
+:func:`helpers.clean.masking.mask` after the contacts, with the words, forms and word lists of
+:mod:`helpers.clean.name_lexicon`. Each run of words of a name becomes one ``[name]``.
 
 Transformations include:
 
-- each capitalised word gets evidence of being part of a name (:func:`_evidence`): a patronymic
-  (-ович/-евна…, -ұлы/-қызы, «Серік қызы»), a surname ending (-ов/-ева/-ин/-ский/-енко…) on a word
-  the Russian dictionary (pymorphy3) does not know as an ordinary word, a first name or surname of
-  that dictionary or a first name of natasha's list (Kazakh letters and case endings allowed), a
-  word of a name the caller knows, or a person cue beside it («медиатор Тұрсынай», «Назым апайға
-  рахмет»);
+- evidence that a capitalised word is part of a name (:func:`_weigh`): a patronymic (-ович/-евна…,
+  -ұлы/-қызы, «Серік қызы»), a surname ending (-ов/-ева/-ин/-ский/-енко…) on a word the Russian
+  dictionary (pymorphy3) does not know as an ordinary word, a first name or surname of that
+  dictionary or a first name of natasha's list (Kazakh letters and case endings allowed), a word of
+  a name the caller knows, or a person cue beside it («медиатор Тұрсынай», «Назым апайға рахмет»);
 - never names: places (``regions.yaml``, ``config/personal_data.yaml``), organisations, documents,
   words in quotes («О медиации»), words the dictionary knows only as ordinary words («Итогов»), and
   a first name alone opening a Kazakh sentence (Kazakh sentences open with ordinary words that are
@@ -17,13 +16,11 @@ Transformations include:
 - a run of adjacent capitalised words and initials is a name when it holds a word that is a name by
   itself or two weaker ones (:func:`_decide_run`); a word without evidence joins it; initials take
   the word beside them («Иванова М.А.», «Пак З.»);
-- natasha's Russian NER adds its PER spans in Russian texts that still hold an undecided
-  capitalised word inside a sentence (a few % of texts);
+- natasha's Russian NER adds its PER spans in Russian texts that still hold an undecided capitalised
+  word inside a sentence (a few % of texts); it runs in a process of its own (:mod:`helpers.clean.ner`),
+  started by the survey stage before reading, or on first need;
 - names the caller knows (journal columns) are masked in any case and, word by word (but for
   ordinary words: «Роза»), in any case ending.
-
-natasha's NER runs in a process of its own (:mod:`helpers.clean.ner`), started by the survey stage before
-reading, or on first need.
 """
 
 from __future__ import annotations
@@ -39,7 +36,8 @@ from helpers.clean.name_lexicon import (COMMON, KZ_LETTERS, NEVER, STRONG, UNKNO
 NAME_TOKEN = "[name]"
 _BY_CLASS = {"common": COMMON, "place": UNKNOWN}  # the dictionary's reading settles these («Итогов»; «Берлин», «Ростов»)
 
-_PATRONYMIC = re.compile(r"(?:[ое]вич(?:а|у|ем|е)?|[ое]вн(?:а|ы|е|у|ои|ою)|ичн(?:а|ы|е|у|ои|ою)|.{3}(?:улы|кызы)(?:на|нын|нан|мен|га|ны|да)?)$")
+_PATRONYMIC = re.compile(r"(?:[ое]вич(?:а|у|ем|е)?|[ое]вн(?:а|ы|е|у|ои|ою)|ичн(?:а|ы|е|у|ои|ою)"
+                         r"|.{3}(?:улы|кызы)(?:на|нын|нан|мен|га|ны|да)?)$")
 _SURNAME = re.compile(r"(?:[оеё]в(?:а|у|ым|ой|е|ых|ы)?|ин(?:а|у|ым|ой|е|ых|ы)?|[сц]к(?:ий|ая|ого|ому|им|ой|ую)|енко)$")
 _WEAK_SURNAME = re.compile(r"(?:ын(?:а|у|ым)?|[уюя]к|ян|ич|швили|дзе|бай|бек)$")
 _KZ_PATRONYMIC = frozenset({"улы", "кызы"})
@@ -58,65 +56,50 @@ def mask_names(text: str, names: frozenset[str] = frozenset()) -> str:
     seqs, known, known_words = known_names(names)
     _mark_sequences(toks, seqs, text)
     _mark_sequences(toks, lex.phrases, text, value=False)
-    kazakh = _is_kazakh(toks, lex)
+    # Kazakh: a lower-case word with a Kazakh letter, or a Kazakh word of the list («туралы», «мен»)
+    kazakh = any(not t.cap and (KZ_LETTERS.search(t.word) or t.key in lex.kazakh_words) for t in toks)
     _weigh(text, toks, lex, known, known_words, kazakh)
     for run in _runs(toks, text):
         _decide_run(run, kazakh)
-    if not kazakh and any(map(_undecided, toks)):  # natasha reads Russian: on Kazakh it finds persons in ordinary words
+    # natasha reads Russian (on Kazakh it finds persons in ordinary words), for an undecided capitalised word inside a sentence
+    if not kazakh and any(t.cap and not t.name and not t.opening and t.evidence in (UNKNOWN, WEAK) for t in toks):
         _add_persons(text, toks)
     return _replace(text, [t for t in toks if t.name])
 
 
-def _is_kazakh(toks: list[Token], lex: Lexicon) -> bool:
-    """A lower-case word with a Kazakh letter, or a Kazakh word of the list («туралы», «мен»)."""
-    return any(not t.cap and (KZ_LETTERS.search(t.word) or t.key in lex.kazakh_words) for t in toks)
-
-
-def _undecided(t: Token) -> bool:
-    """A capitalised word inside a sentence, not a name yet, with UNKNOWN or WEAK evidence."""
-    return t.cap and not t.name and not t.opening and t.evidence in (UNKNOWN, WEAK)
-
-
 def _mark_sequences(toks: list[Token], seqs: dict, text: str, value: bool = True) -> None:
-    """Words of a known name (``value``: a name) or of a place/organisation phrase (never a name)."""
+    """Words of a known name (``value``: a name) or of a place/organisation phrase (never a name): the words
+    whose keys are one of ``seqs``, at most 3 characters apart."""
     for i, t in enumerate(toks):
         for seq in seqs.get(t.key, ()):
-            for x in _sequence_at(toks, i, seq, text):
+            part = toks[i : i + len(seq)]
+            spelled = len(part) == len(seq) and all(x.key == k for x, k in zip(part, seq))
+            if not spelled or any(len(text[x.end : y.start]) > 3 for x, y in zip(part, part[1:])):
+                continue
+            for x in part:
                 if value or not x.name:  # a known name stays one inside a place phrase
                     x.name, x.evidence = value, (STRONG if value else NEVER)
 
 
-def _sequence_at(toks: list[Token], i: int, seq: tuple[str, ...], text: str) -> list[Token]:
-    """The words from ``toks[i]`` on whose keys are ``seq``, at most 3 characters apart; else none."""
-    part = toks[i : i + len(seq)]
-    spelled = len(part) == len(seq) and all(x.key == k for x, k in zip(part, seq))
-    return part if spelled and all(len(text[x.end : y.start]) <= 3 for x, y in zip(part, part[1:])) else []
-
-
 def _weigh(text: str, toks: list[Token], lex: Lexicon, known: frozenset[str], known_words: frozenset[str], kazakh: bool) -> None:
-    """Each word's evidence (:func:`_evidence`); a lower-case «қызы»/«ұлы» after a capitalised word is
-    a patronymic; a lower-case word of a known name («смағұлова») is a name."""
+    """Each capitalised word's evidence of being part of a name: the word lists first (:func:`_listed`), then
+    its form and the dictionary (:func:`_read`); a lower-case «қызы»/«ұлы» after a capitalised word is a
+    patronymic; a lower-case word of a known name («смағұлова») is a name."""
     for i, t in enumerate(toks):
         if t.name or t.evidence == NEVER:
             continue
         if t.cap and not t.initial:
-            t.evidence = _evidence(t, lex, known, toks[max(0, i - 1) : i + 2], _cue(text, toks, i, lex), kazakh)
-        elif t.key in _KZ_PATRONYMIC and i and _adjacent_capital(text, toks[i - 1], t):  # «Серік қызы»
+            listed = _listed(t, lex, known, toks[max(0, i - 1) : i + 2])
+            t.evidence = _read(t, lex, _cue(text, toks, i, lex), kazakh) if listed is None else listed
+        elif t.key in _KZ_PATRONYMIC and i and toks[i - 1].cap and _adjacent(text, toks[i - 1], t):  # «Серік қызы»
             t.evidence = STRONG
         elif matches(t.key, known_words):
             t.name = True
 
 
-def _evidence(t: Token, lex: Lexicon, known: frozenset[str], near: list[Token], cue: bool, kazakh: bool) -> int:
-    """How much ``t`` (a capitalised word) looks like part of a person's name: the word lists first, then its form
-    and the dictionary. ``near``: the words right before and after it; ``cue``: a person cue in its clause;
-    ``kazakh``: the text is Kazakh."""
-    listed = _listed(t, lex, known, near)
-    return _read(t, lex, cue, kazakh) if listed is None else listed
-
-
 def _listed(t: Token, lex: Lexicon, known: frozenset[str], near: list[Token]) -> int | None:
-    """What the word lists say: a known name, never a name (quoted, a place or an organisation), or nothing."""
+    """What the word lists say: a known name, never a name (quoted, a place or an organisation), or nothing.
+    ``near``: the words right before and after ``t``."""
     if t.quoted or t.key in lex.place_words:
         return NEVER
     if matches(t.key, known):
@@ -129,11 +112,12 @@ def _listed(t: Token, lex: Lexicon, known: frozenset[str], near: list[Token]) ->
 
 
 def _read(t: Token, lex: Lexicon, cue: bool, kazakh: bool) -> int:
-    """What the word's form and the Russian dictionary say (a place: a name only beside one, «Назым Серікқызы»)."""
+    """What the word's form and the Russian dictionary say (a place: a name only beside one, «Назым Серікқызы»);
+    ``cue``: a person cue in its clause."""
     cls = word_class(t.word)
     if cls in _BY_CLASS:
         return _BY_CLASS[cls]
-    if _patronymic_or_surname(t):
+    if _PATRONYMIC.search(t.key) or _SURNAME.search(cyrillic(t.word)):
         return STRONG
     if cls == "ambiguous" or stems(t.key) & lex.ambiguous:
         return WEAK
@@ -144,36 +128,22 @@ def _read(t: Token, lex: Lexicon, cue: bool, kazakh: bool) -> int:
     return WEAK if _WEAK_SURNAME.search(cyrillic(t.word)) else UNKNOWN
 
 
-def _patronymic_or_surname(t: Token) -> bool:
-    """A patronymic's ending (-ович/-евна…, -ұлы/-қызы) or a surname's (-ов/-ева/-ин/-ский/-енко…)."""
-    return bool(_PATRONYMIC.search(t.key) or _SURNAME.search(cyrillic(t.word)))
-
-
 def _opens_kazakh(t: Token, kazakh: bool) -> bool:
     """``t`` opens a Kazakh sentence, which may open with an ordinary word that is a name too («Талап», «Мұра», «Кеңес»)."""
     return t.opening and (kazakh or bool(KZ_LETTERS.search(t.word.lower())))
 
 
 def _cue(text: str, toks: list[Token], i: int, lex: Lexicon) -> bool:
-    """A person cue in the clause of ``toks[i]``: the word before it, or one of the two after it."""
-    before, after = _clause(text, toks, i)
-    return (before is not None and bool(stems(before.key) & lex.cues_before)) or any(stems(x.key) & lex.cues_after for x in after)
-
-
-def _clause(text: str, toks: list[Token], i: int) -> tuple[Token | None, list[Token]]:
-    """The word before ``toks[i]`` and up to two words after it, with only spaces between (the same clause)."""
-    before = toks[i - 1] if i and not toks[i].opening and not text[toks[i - 1].end : toks[i].start].strip() else None
-    after, prev = [], toks[i]
-    for x in toks[i + 1 : i + 3]:
+    """A person cue in the clause of ``toks[i]`` (only spaces between): the word before it, or one of the two after it."""
+    t = toks[i]
+    if i and not t.opening and not text[toks[i - 1].end : t.start].strip() and stems(toks[i - 1].key) & lex.cues_before:
+        return True
+    for prev, x in zip(toks[i : i + 2], toks[i + 1 : i + 3]):
         if text[prev.end : x.start].strip():
-            break
-        after.append(x)
-        prev = x
-    return before, after
-
-
-def _adjacent_capital(text: str, a: Token, b: Token) -> bool:
-    return a.cap and _adjacent(text, a, b)
+            return False
+        if stems(x.key) & lex.cues_after:
+            return True
+    return False
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
@@ -222,30 +192,16 @@ def _in_name(t: Token, after: Token | None, kazakh: bool) -> bool:
 def _attach_initials(run: list[Token]) -> None:
     """Each group of initials takes the word after it («И. Голубев»), else the word before («Пак З.»), the
     more evident of the two, even an ordinary word if it does not open the sentence."""
-    for k, end in _initial_groups(run):
-        beside = [x for x in (*run[end : end + 1], *run[max(k - 1, 0) : k]) if _takes_initials(x)]
-        if beside:
-            max(beside, key=lambda x: x.evidence).name = True
-            _mark(run[k:end])
-
-
-def _takes_initials(t: Token) -> bool:
-    return t.evidence >= UNKNOWN or (t.evidence == COMMON and not t.opening)
-
-
-def _initial_groups(run: list[Token]) -> Iterator[tuple[int, int]]:
-    """``(first, after the last)`` of each group of adjacent initials of ``run``."""
     k = 0
     for initial, group in groupby(run, key=lambda x: x.initial):
-        n = len(list(group))
-        if initial:
-            yield k, k + n
-        k += n
-
-
-def _mark(words: list[Token]) -> None:
-    for t in words:
-        t.name = True
+        end = k + len(list(group))
+        beside = [x for x in (*run[end : end + 1], *run[max(k - 1, 0) : k])
+                  if x.evidence >= UNKNOWN or (x.evidence == COMMON and not x.opening)]
+        if initial and beside:
+            max(beside, key=lambda x: x.evidence).name = True
+            for x in run[k:end]:
+                x.name = True
+        k = end
 
 
 def _add_persons(text: str, toks: list[Token]) -> None:
@@ -253,7 +209,8 @@ def _add_persons(text: str, toks: list[Token]) -> None:
     for a, b in ner.person_spans(text):
         inner = [t for t in toks if a <= t.start and t.end <= b + 1 and (t.evidence >= UNKNOWN or t.name)]
         if any(not t.opening or t.evidence >= WEAK for t in inner):
-            _mark(inner)
+            for t in inner:
+                t.name = True
 
 
 def _replace(text: str, found: list[Token]) -> str:

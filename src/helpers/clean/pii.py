@@ -58,10 +58,8 @@ _B32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
 
 
 def hash_key(salt: str) -> str:
-    """The SipHash key of ``salt``: 16 ASCII characters (112 key bits) from ``sha256("pseudonymise" 0x1f salt)``.
-
-    ``pandas.util.hash_array`` takes its 128-bit key as a 16-character text.
-    """
+    """The SipHash key of ``salt`` as ``pandas.util.hash_array`` takes it (a 16-character text): 16 ASCII
+    characters (112 key bits) from ``sha256("pseudonymise" 0x1f salt)``."""
     digest = hashlib.sha256(("pseudonymise\x1f" + salt).encode("utf-8")).digest()
     return bytes(b & 0x7F for b in digest[:16]).decode("ascii")
 
@@ -70,14 +68,11 @@ def key_hashes(values: pl.Series, salt: str) -> np.ndarray:
     """The keyed 64-bit hash (``uint64``) an id is made of, of each value (texts, no null).
 
     ``pandas.util.hash_array(values, hash_key=hash_key(salt), categorize=False)``: SipHash-2-4 of
-    the value's UTF-8 bytes under the key, then pandas' fixed bijective bit mixing (so distinct
-    hashes stay distinct). It runs in C over the whole array.
+    the value's UTF-8 bytes (given as Python bytes: hashed as they are, not encoded again) under the key,
+    then pandas' fixed bijective bit mixing (so distinct hashes stay distinct). It runs in C over the whole array.
     """
     if values.null_count():
         raise ValueError("key_hashes: a missing value has no id")
-    if not values.len():
-        return np.zeros(0, dtype=np.uint64)
-    # the UTF-8 bytes as Python bytes: hash_array hashes them as they are (the same hash as the text's)
     data = values.cast(pl.String).to_arrow().cast(pa.large_binary()).to_numpy(zero_copy_only=False)
     return pd.util.hash_array(data, encoding="utf8", hash_key=hash_key(salt), categorize=False)
 
@@ -85,14 +80,12 @@ def key_hashes(values: pl.Series, salt: str) -> np.ndarray:
 def ids_of_hashes(head: np.ndarray) -> pa.Array:
     """The ids (``p`` + 12 base32 characters of the top 60 bits) of :func:`key_hashes` results, built in numpy."""
     n, width = len(head), ID_LENGTH + 1
-    if not n:
-        return pa.array([], type=pa.large_string())
     text = np.empty((n, width), dtype=np.uint8)
     text[:, 0] = ord("p")
     for j in range(ID_LENGTH):  # 5 bits per character, from the top
         text[:, j + 1] = _B32[(head >> np.uint64(59 - 5 * j)) & np.uint64(31)]
     offsets = np.arange(0, n * width + 1, width, dtype=np.int64)
-    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(text).tobytes()))
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text.tobytes()))
 
 
 def mask_text(s: pl.Series, names: Iterable[str] = ()) -> pl.Series:
