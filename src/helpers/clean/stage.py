@@ -122,6 +122,21 @@ def _finish(per_file: list[tuple[str, pd.DataFrame, dict]], processed_dir: Path,
     return mine, rejected[["source_file", "source_row", "rule", "reason", "column", "value"]]
 
 
+def _write_surveys(results: list[tuple[str, str, surveys.ExportResult]], ref: Reference,
+                   processed_dir: Path) -> dict[str, pl.DataFrame]:
+    """Each survey's exports as one table, its free texts masked (the name models have loaded meanwhile), all
+    validated, then written."""
+    frames = {}
+    for survey, cb in ref.codebooks.items():
+        frame = pl.concat([r.clean for s, _, r in results if s == survey], how="vertical_relaxed")
+        frames[survey] = frame.with_columns(pii.mask_text(frame[c]) for c in surveys.free_text_columns(cb))
+    schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
+    for survey, frame in frames.items():
+        write.validate(frame, schemas[survey], f"core_survey__{survey}", mask)
+    return {f"core_survey__{survey}": write.write_table(frame, processed_dir / f"core_survey__{survey}.parquet", schemas[survey])
+            for survey, frame in frames.items()}
+
+
 def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: str, fmt: str = "csv", *,
                   period: tuple[dt.date, dt.date], margin_days: int = 7, max_rejected_share: float = 0.5,
                   inputs: Inputs = Inputs()) -> StageResult:
@@ -145,14 +160,7 @@ def clean_surveys(raw_dir: Path, processed_dir: Path, config_dir: Path, salt: st
         results.append((survey, rel, res))
         held[rel] = f"{survey}_{lang}"
     raise_unknown([u for *_, r in results for u in r.unknown], "codebooks (config/codebooks)")
-    frames = {survey: pl.concat([r.clean for s, _, r in results if s == survey], how="vertical_relaxed") for survey in ref.codebooks}
-    frames = {survey: frame.with_columns(pii.mask_text(frame[c]) for c in surveys.free_text_columns(ref.codebooks[survey]))
-              for survey, frame in frames.items()}
-    schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
-    for survey, frame in frames.items():
-        write.validate(frame, schemas[survey], f"core_survey__{survey}", mask)
-    tables = {f"core_survey__{survey}": write.write_table(frame, processed_dir / f"core_survey__{survey}.parquet", schemas[survey])
-              for survey, frame in frames.items()}
+    tables = _write_surveys(results, ref, processed_dir)
     questions = pl.concat([r.questions for *_, r in results]).sort(surveys.QUESTION_COLUMNS)
     write_csv(questions.to_pandas(), processed_dir / QUESTIONS)
     acc, rejected = _finish([(rel, r.outcome.rejected.to_pandas(), r.outcome.accounting) for _, rel, r in results],
