@@ -11,7 +11,7 @@ usual messiness (duplicate submissions, test submissions, bad ages, a broken tim
 rows, label case/whitespace noise, region spellings from the aliases and a typo, "Other" texts
 with e-mails/phones). The other three surveys' exports are the small demo files.
 
-Then, each in a FRESH subprocess (so ``ru_maxrss`` is the peak of that measurement alone):
+Then, each in a FRESH subprocess (so the peak RSS is that measurement's alone):
 
 (a) ``read``  — bare ``pandas.read_csv(engine="pyarrow")`` of the eight exports (the floor);
 (b) ``clean`` — ``helpers.clean.stage.clean_surveys`` (what notebooks/10_clean_surveys calls);
@@ -22,7 +22,8 @@ Then, each in a FRESH subprocess (so ``ru_maxrss`` is the peak of that measureme
 The three run in rounds, (a) (b) (c) in turn, ``--repeat`` rounds (default 3), so that the
 machine's drift weighs on them alike; the fastest run of each is reported, with every run's time.
 Wall times exclude the interpreter start and the imports (reported separately as ``import_s``);
-peak RSS is the child's whole peak, imports included (the baseline after imports is reported too).
+peak RSS is the child's peak (``VmHWM``), imports included (the baseline after imports is reported too),
+plus the peak of the NER worker process the cleaning starts (:mod:`helpers.clean.ner`).
 Results go to ``benchmarks/RESULTS.md`` and ``benchmarks/results.json``. The section
 "Whole demo run" of RESULTS.md (between the ``whole-run`` markers, written by
 ``benchmarks/whole_run.py``) is kept as it is.
@@ -35,7 +36,6 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -235,18 +235,24 @@ def aspect1(processed_dir: Path, config_dir: Path, P) -> dict:
             "rows_in": int(rows["rows_in"].sum())}
 
 
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """The process's peak resident set (``VmHWM``: unlike ``ru_maxrss``, not inherited across fork and exec), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+
+
 def child(mode: str, size: int) -> None:
     """One measurement in this (fresh) process; prints one JSON line."""
     t0 = time.perf_counter()
     import pandas as pd
 
     from helpers import params
-    from helpers.clean import stage
+    from helpers.clean import ner, stage
 
     if mode == "full":
         from helpers.analysis import crosstab, inputs, likert, present, regression, tables  # noqa: F401
     import_s = time.perf_counter() - t0
-    rss_base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_base = peak_rss_mb()
     raw = WORK / f"n{size}" / "raw"
     processed = WORK / f"n{size}" / f"processed_{mode}"
     shutil.rmtree(processed, ignore_errors=True)
@@ -282,12 +288,16 @@ def child(mode: str, size: int) -> None:
         res = stage.clean_surveys(raw, processed, config_dir, P.salt(), "csv", period=(P["period.start"], P["period.end"]),
                                   margin_days=P["cleaning.fieldwork_margin_days"], max_rejected_share=P["cleaning.max_rejected_share"])
         info["rows_clean_population"] = len(res.tables["core_survey__population"])
+        del res  # notebook 20 runs in a kernel of its own: the cleaning's frames are gone by then
         t_clean = time.perf_counter() - t1
         if mode == "full":
             info["clean_s"] = round(t_clean, 3)
             info.update(aspect1(processed, config_dir, P))
     wall = time.perf_counter() - t1
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
+    if mode != "read" and ner.start.cache_info().currsize:  # the NER worker process's peak counts too
+        info["ner_worker_peak_rss_mb"] = peak_rss_mb(ner.start().pid)
+        peak += info["ner_worker_peak_rss_mb"]
     print(json.dumps({"mode": mode, "size": size, "wall_s": round(wall, 3), "import_s": round(import_s, 3),
                       "peak_rss_mb": round(peak, 1), "rss_after_import_mb": round(rss_base, 1), **info}))
 
@@ -332,8 +342,8 @@ def write_results(results: dict) -> None:
         "Input per size N: `population_ru.csv` + `population_kk.csv` (N/2 responses each, Google-Forms CSV, "
         "with duplicates, test submissions, bad ages, a broken timestamp, empty rows, label and region-spelling noise) "
         "plus the six small demo exports of the other surveys. Each measurement runs in a fresh subprocess: "
-        "wall time excludes interpreter start-up and imports (`import s`); peak RSS is the child's whole peak "
-        "(`ru_maxrss`, imports included).",
+        "wall time excludes interpreter start-up and imports (`import s`); peak RSS is the child's peak (`VmHWM`, "
+        "imports included) plus the peak of the NER worker process the cleaning starts (an upper bound of the two together).",
         "",
         "- (a) read: `pandas.read_csv(engine=\"pyarrow\")` of the two population exports (bare call) and of the six small demo exports (told their encoding and delimiter) — the floor",
         "- (b) clean: `helpers.clean.stage.clean_surveys` (notebook 10), incl. validation and parquet writing",
