@@ -282,6 +282,7 @@ def clean_one(rel: str):
         cb = REF.codebooks[survey]
         raw = surveys.read_export(path, rel, cb)
         res = surveys.clean_export(raw, cb, REF, rel, lang, SALT, (*PERIOD, P["cleaning.fieldwork_margin_days"]))
+        res.clean = surveys.mask_free_texts(res.clean, cb)  # as the stage does once all exports are read
         res = _namespace([res], sheet=raw.sheet, header_row=raw.header_row)
     else:
         raw = journals.read_journal(path, rel, REF)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, ner, offices, pii, read, rules, surveys, write
+from helpers.clean import CleaningError, events, handtyped, journals, name_lexicon, ner, offices, read, rules, surveys, write
 from helpers.clean.accounting import update_accounting, write_rejected
 from helpers.clean.codebook import raise_unknown
 from helpers.clean.csv_safety import write_csv
@@ -129,7 +129,7 @@ def _write_surveys(results: list[tuple[str, str, surveys.ExportResult]], ref: Re
     frames = {}
     for survey, cb in ref.codebooks.items():
         frame = pl.concat([r.clean for s, _, r in results if s == survey], how="vertical_relaxed")
-        frames[survey] = frame.with_columns(pii.mask_text(frame[c]) for c in surveys.free_text_columns(cb))
+        frames[survey] = surveys.mask_free_texts(frame, cb)
     schemas = {survey: survey_schema(cb, ref.region_codes, ref.band_codes) for survey, cb in ref.codebooks.items()}
     for survey, frame in frames.items():
         write.validate(frame, schemas[survey], f"core_survey__{survey}", mask)

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import polars as pl
 
-from helpers.clean import CleaningError, answers, dates, kobo, read, regions, rules
+from helpers.clean import CleaningError, answers, dates, kobo, pii, read, regions, rules
 from helpers.clean.codebook import Unknown, option_codes
 from helpers.clean.masking import mask
-from helpers.clean.pii import pseudonymise
 from helpers.clean.reference import Reference
 from helpers.clean.text import clean_text, is_answered, match_key, to_number
 
@@ -47,7 +46,7 @@ class ExportResult:
     """One export cleaned: its kept rows (columns of the core table), the outcome of its rules
     (rejected rows, accounting), unknown labels, region spellings corrected, decisions made."""
 
-    clean: pl.DataFrame
+    clean: pl.DataFrame  # free texts not masked yet: :func:`mask_free_texts` (the stage, once all exports are read)
     outcome: rules.Outcome
     unknown: list[Unknown] = field(default_factory=list)
     region_fixes: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -208,15 +207,18 @@ def _answers(frame: pl.DataFrame, cb: Mapping, inv: Mapping, ref: Reference, sou
                     pl.concat(fixes) if fixes else pl.DataFrame())
 
 
-def free_text_columns(cb: Mapping) -> list[str]:
-    """The core table's columns of free text (open questions, "Other" texts): masked by the stage
-    (:func:`helpers.clean.stage.clean_surveys`) once all exports are read, so the name models load meanwhile.
+def mask_free_texts(frame: pl.DataFrame, cb: Mapping) -> pl.DataFrame:
+    """The core table's free texts (open questions, "Other" texts) masked (:func:`helpers.clean.pii.mask_text`):
+    done by the stage (:func:`helpers.clean.stage.clean_surveys`) once all exports are read, so the name
+    models load meanwhile.
 
-    >>> free_text_columns({"questions": [{"id": "why", "type": "open"}, {"id": "src", "type": "multi", "other": True}]})
-    ['why', 'src__other_text']
+    >>> f = pl.DataFrame({"why": ["звоните 8 701 123 45 67"], "src__other_text": [None]})
+    >>> mask_free_texts(f, {"questions": [{"id": "why", "type": "open"}, {"id": "src", "type": "multi", "other": True}]}).row(0)
+    ('звоните [phone]', None)
     """
-    return [q["id"] if q["type"] == "open" else f"{q['id']}__other_text" for q in cb["questions"]
-            if q["type"] == "open" or (q["type"] == "multi" and q.get("other"))]
+    columns = [q["id"] if q["type"] == "open" else f"{q['id']}__other_text" for q in cb["questions"]
+               if q["type"] == "open" or (q["type"] == "multi" and q.get("other"))]
+    return frame.with_columns(pii.mask_text(frame[c]) for c in columns)
 
 
 def age_band(age: pl.Expr, bands: list[Mapping]) -> pl.Expr:
@@ -281,7 +283,7 @@ def _table(kept: pl.DataFrame, columns: list[str], ref: Reference, survey: str, 
     keyed = kept.with_columns(response_id.alias("response_id")).with_columns(
         pl.when(pl.col("_email").is_not_null()).then(pl.format("email:{}", pl.col("_email")))
         .otherwise(pl.format("response:{}", pl.col("response_id"))).alias("_who"))
-    ids = pseudonymise(keyed["_who"], salt, normalised=True)
+    ids = pii.pseudonymise(keyed["_who"], salt, normalised=True)
     answer_cols = list(columns)
     if "age" in answer_cols:
         answer_cols.insert(answer_cols.index("age") + 1, "age_band")
