@@ -295,7 +295,7 @@ def child(mode: str, size: int) -> None:
             info.update(aspect1(processed, config_dir, P))
     wall = time.perf_counter() - t1
     peak = peak_rss_mb()
-    if mode != "read" and ner.start.cache_info().currsize:  # the NER worker process's peak counts too
+    if mode != "read":  # the NER worker process the cleaning started: its peak counts too
         info["ner_worker_peak_rss_mb"] = peak_rss_mb(ner.start().pid)
         peak += info["ner_worker_peak_rss_mb"]
     print(json.dumps({"mode": mode, "size": size, "wall_s": round(wall, 3), "import_s": round(import_s, 3),

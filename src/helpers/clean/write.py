@@ -108,8 +108,3 @@ def write_table(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema) -> 
     finally:
         tmp.unlink(missing_ok=True)
     return frame
-
-
-def write_core(frame: pl.DataFrame, path: Path, schema: pa.DataFrameSchema, mask: Callable[[str], str] = str) -> pl.DataFrame:
-    """:func:`validate`, then :func:`write_table`; nothing is written when the frame is not valid."""
-    return write_table(validate(frame, schema, Path(path).stem, mask), path, schema)
