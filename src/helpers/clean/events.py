@@ -157,7 +157,7 @@ def clean_participants(raw: read.RawTable, ref: Reference, source_file: str, sal
     ])
     masker = partial(mask, names=frozenset(frame["name"].drop_nulls().unique().to_list()))
     outcome = rules.collect(marked, source_file, mask=masker)
-    still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
+    still = marked.select(rules.NOT_REJECTED).to_series()
     pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()]
     pairs.append((header_of["region"], region_unknown, frame["region"]))
     unknown = handtyped.unknown_labels(pairs, still, source_file, masker)

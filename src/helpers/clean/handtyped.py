@@ -100,10 +100,9 @@ def count_value(read_column: str) -> pl.Expr:
     return pl.col(read_column).struct.field("value")
 
 
-def values(frame: pl.DataFrame, column: str, ref: Reference, field_name: str | None = None) -> tuple[pl.Series, pl.Series]:
+def values(frame: pl.DataFrame, column: str, ref: Reference) -> tuple[pl.Series, pl.Series]:
     """A value-list column (``config/journal_values.yaml``, social categories) → codes, unknown flags."""
-    name = field_name or column
-    options = ref.social["categories"] if name == "social_category" else ref.values[name]
+    options = ref.social["categories"] if column == "social_category" else ref.values[column]
     return answers.code_single(frame[column], ref.label_codes(options))
 
 

@@ -82,7 +82,7 @@ def clean_journal(raw: read.RawTable, ref: Reference, source_file: str, salt: st
     ])
     names = frozenset(v for c in ("name", "mediator") for v in frame[c].drop_nulls().unique().to_list())
     outcome = rules.collect(marked, source_file, mask=lambda t: mask(t, names))
-    still = (marked["_rule"].is_null() | marked["_rule"].str.starts_with("duplicate")).fill_null(True)
+    still = marked.select(rules.NOT_REJECTED).to_series()
     pairs = [(header_of.get(c, c), flag, frame[c]) for c, (_, flag) in coded.items()]
     pairs.append((header_of["region"], region_unknown, frame["region"]))
     unknown = handtyped.unknown_labels(pairs, still, source_file, lambda t: mask(t, names))

@@ -250,7 +250,7 @@ class KnownNames(NamedTuple):
     """Names the caller knows (:func:`known_names`)."""
 
     sequences: dict[str, tuple[tuple[str, ...], ...]]  # each name's keys, by its first key: matched in any case
-    stems: frozenset[str]  # keys and 4+-letter stems of their non-ordinary words: a capitalised word sharing one is a name
+    stems: set[str]  # keys and 4+-letter stems of their non-ordinary words: a capitalised word sharing one is a name
     words: frozenset[str]  # those keys of 4+ letters: a lower-case word is a name only in one of these forms (or a stem of it)
 
 

@@ -35,6 +35,8 @@ from helpers.clean import CleaningError
 #: columns :func:`apply` adds (and :func:`collect` removes from the kept rows)
 MARKS: tuple[str, ...] = ("_rule", "_reason", "_column", "_value", "_kept_row")
 #: the columns of a rejected-rows file (``rejected/<source>.csv``) besides ``source_file``
+#: rows :func:`apply` kept or marked as duplicates of a kept row (whose labels still count as the file's)
+NOT_REJECTED = pl.col("_rule").is_null() | pl.col("_rule").str.starts_with("duplicate")
 REJECTED_COLUMNS: tuple[str, ...] = ("source_row", "rule", "reason", "column", "value")
 ACCOUNTING_COLUMNS: tuple[str, ...] = ("source_file", "rows_in", "rows_kept", "rows_rejected", "rows_duplicate")
 

@@ -267,8 +267,7 @@ def clean_export(raw: read.RawTable, cb: Mapping, ref: Reference, source_file: s
     ])
     outcome = rules.collect(marked.select("source_row", "submitted_at", "_email", *coded.columns, *rules.MARKS), source_file,
                             mask=mask)
-    still = marked.select(*(name for _, name in coded.unknown), "_rule").filter(
-        (pl.col("_rule").is_null() | pl.col("_rule").str.starts_with("duplicate")).fill_null(True))
+    still = marked.select(*(name for _, name in coded.unknown), "_rule").filter(rules.NOT_REJECTED)
     unknown = [u for col, name in coded.unknown
                for u in answers.unknown_labels(still[name].drop_nulls(), source_file, col, mask)]
     return ExportResult(_table(outcome.kept, coded.columns, ref, survey, lang, source_file, salt), outcome, unknown,
