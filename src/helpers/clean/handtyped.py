@@ -13,9 +13,7 @@ import polars as pl
 from helpers.clean import CleaningError, answers, read, regions, rules
 from helpers.clean.codebook import Unknown
 from helpers.clean.reference import Reference
-from helpers.clean.text import clean_text, is_totals_row, match_key, whole_number
-
-TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
+from helpers.clean.text import TEST_PATTERN, clean_text, is_totals_row, match_key, whole_number
 
 
 @dataclass

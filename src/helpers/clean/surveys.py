@@ -21,7 +21,7 @@ from helpers.clean import CleaningError, answers, dates, kobo, pii, read, region
 from helpers.clean.codebook import Unknown, option_codes
 from helpers.clean.masking import mask
 from helpers.clean.reference import Reference
-from helpers.clean.text import clean_text, is_answered, match_key, to_number
+from helpers.clean.text import TEST_PATTERN, clean_text, is_answered, match_key, to_number
 
 #: the row rules, in the order they are applied (a row gets the first that applies).
 RULES: dict[str, str] = {
@@ -35,7 +35,6 @@ RULES: dict[str, str] = {
     "duplicate_respondent": "the same e-mail submitted the form again: the earliest submission is kept",
     "duplicate_submission": "identical answers to every question within 24 h of an earlier submission: the earliest is kept",
 }
-TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 Plan = dict[str, tuple[str, str | None]]  # header as written → (question id, grid row code | None)
 QUESTION_COLUMNS = ["survey", "question", "row", "lang", "header"]

@@ -56,6 +56,8 @@ TOTALS_WORDS: tuple[str, ...] = (
     "итого", "всего", "барлығы", "барлыгы", "жиыны", "жалпы", "total", "subtotal", "sub-total", "grand total",
     "в том числе", "в т.ч", "в т. ч", "из них", "оның ішінде",
 )
+#: a cell (as a match key) that marks a test entry: «тест», «test», «сынақ», «проверка» as its first word.
+TEST_PATTERN = r"^(?:тест|test|сынақ|сынак|проверка)(?:\W|\d|$)"
 #: columns the reader adds (where a row came from): not cells of the table.
 PROVENANCE: tuple[str, ...] = ("source_file", "source_row")
 
