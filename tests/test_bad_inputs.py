@@ -238,9 +238,7 @@ CASES |= {
     "events_register__totals_row.csv": ("quarantine", "totals_row", "", None, {"rows": 1, "kept": 18}),
 }
 #: cases where the code does not (yet) do what issue 17 asks: the expectation stands, the test must fail
-XFAIL = {
-    "population_ru__hidden_rows.xls": "hidden rows of an .xls are not detected (helpers.clean.read: a log line only): both are kept",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _namespace(results: list, **more) -> SimpleNamespace:

@@ -305,7 +305,7 @@ def test__read_table__ods_hidden_sheet_title_row_repeated_and_hidden_rows(tmp_pa
     assert (got.sheet, got.header_row) == ("Журнал", 2) and "sheet 'Копия' skipped: hidden" in got.log
 
 
-def test__read_table__xls_hidden_sheet_skipped_hidden_rows_not_known(tmp_path):
+def test__read_table__xls_hidden_sheet_skipped_hidden_rows_flagged(tmp_path):
     import xlwt  # pinned (test-only): writes a real BIFF .xls
 
     wb = xlwt.Workbook()
@@ -314,11 +314,13 @@ def test__read_table__xls_hidden_sheet_skipped_hidden_rows_not_known(tmp_path):
     old.write(0, 1, "ФИО")
     old.visibility = 1
     ws = wb.add_sheet("Журнал")
-    for j, (h, v) in enumerate(zip(HEADER, ["01.05.2021", "Ким Алия", 1.0])):
-        ws.write(0, j, h)
-        ws.write(1, j, v)
+    for i, row in enumerate([HEADER, ["01.05.2021", "Ким Алия", 1.0], ["02.05.2021", "Омаров Ерлан", 2.0]]):
+        for j, v in enumerate(row):
+            ws.write(i, j, v)
+    ws.row(1).hidden = True  # the first data row (row 2 as Excel shows it)
     wb.active_sheet = 1
     wb.save(str(tmp_path / "j.xls"))
     got = read_table(tmp_path / "j.xls", "j.xls", EXPECTED)
-    assert_frame_equal(got.frame, frame([2], {"Дата": ["01.05.2021"], "ФИО": ["Ким Алия"], "Пол": ["1"]}))
-    assert got.log[-1] == "hidden rows cannot be detected in .xls files (save the workbook as .xlsx to have them checked)"
+    want = {"Дата": ["01.05.2021", "02.05.2021"], "ФИО": ["Ким Алия", "Омаров Ерлан"], "Пол": ["1", "2"]}
+    assert_frame_equal(got.frame, frame([2, 3], want, hidden=[True, False]))
+    assert (got.sheet, got.header_row) == ("Журнал", 1) and "sheet 'Копия' skipped: hidden" in got.log

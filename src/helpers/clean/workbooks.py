@@ -2,13 +2,15 @@
 
 The sheet is the one visible sheet whose first rows hold the expected header (a hidden sheet is
 never read silently; several matching sheets are an error naming them); rows above the header are
-title rows. Date cells read as ``2021-04-02 00:00:00``, whole numbers without ``.0``. Hidden rows
-are known for xlsx (the sheet's XML) and ods (``content.xml``), not for xls (a log line says so).
+title rows. Date cells read as ``2021-04-02 00:00:00``, whole numbers without ``.0``. Hidden rows,
+which calamine does not report, come from the sheet's XML (xlsx), ``content.xml`` (ods) or the
+row records xlrd reads (xls).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +34,11 @@ def read_workbook(path: Path, name: str, expected: frozenset[str]) -> RawTable:
         raise CleaningError(f"{name}: cannot be read as {path.suffix.lower().lstrip('.')}: {exc}") from exc
     sheet, h, log = _choose_sheet(_scan(wb, expected), name)
     rows = _cells(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
-    finder = {".xlsx": _hidden_rows_xlsx, ".ods": _hidden_rows_ods}.get(path.suffix.lower())
-    hidden = finder(path, sheet, len(rows)) if finder else set()
-    note = [] if finder else ["hidden rows cannot be detected in .xls files (save the workbook as .xlsx to have them checked)"]
+    finder = {".xlsx": _hidden_rows_xlsx, ".ods": _hidden_rows_ods, ".xls": _hidden_rows_xls}[path.suffix.lower()]
     schema = [(f"c{j}", pl.String) for j in range(len(rows[h]))]
-    frame, more = frame_under(rows[h], pl.DataFrame(rows[h + 1:], schema=schema, orient="row"), h + 1, hidden, name)
-    return RawTable(frame, sheet, h + 1, log + note + more)
+    frame, more = frame_under(rows[h], pl.DataFrame(rows[h + 1:], schema=schema, orient="row"), h + 1,
+                              finder(path, sheet, len(rows)), name)
+    return RawTable(frame, sheet, h + 1, log + more)
 
 
 def _cell_text(v: object) -> str | None:
@@ -129,3 +130,11 @@ def _hidden_rows_ods(path: Path, sheet: str, height: int) -> set[int]:
             elif event == "end" and not inside:
                 el.clear()
     return hidden
+
+
+def _hidden_rows_xls(path: Path, sheet: str, height: int) -> set[int]:
+    """The (1-based) rows of ``sheet`` whose row record is hidden (xlrd, with the formatting it reads)."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO())  # its warnings are not ours
+    return {r + 1 for r, info in book.sheet_by_name(sheet).rowinfo_map.items() if info.hidden and r < height}
