@@ -248,6 +248,12 @@ def peak_rss_mb(pid: int | str = "self") -> float:
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 
+def _clock() -> tuple[float, float, float]:
+    """Wall time, and the user and system CPU of this process's threads (system: page faults among it), in s."""
+    cpu = os.times()
+    return time.perf_counter(), cpu.user, cpu.system
+
+
 def child(mode: str, size: int) -> None:
     """One measurement in this (fresh) process; prints one JSON line."""
     t0 = time.perf_counter()
@@ -265,8 +271,8 @@ def child(mode: str, size: int) -> None:
     P = params.load(PARAMS_FILE)
     config_dir = P.path("config_dir") if "config_dir" in P.values["paths"] else ROOT / "config"
     info: dict = {}
-    cpu0 = os.times()
-    t1 = time.perf_counter()
+    spans = []  # (start, end) clocks of the timed spans
+    start = _clock()
     if mode == "read":
         def detect_encoding(data: bytes, name: str) -> str:  # the small demo exports: BOM, utf-8 or cp1251
             if data.startswith(b"\xef\xbb\xbf"):
@@ -295,18 +301,17 @@ def child(mode: str, size: int) -> None:
                                   margin_days=P["cleaning.fieldwork_margin_days"], max_rejected_share=P["cleaning.max_rejected_share"])
         info["rows_clean_population"] = len(res.tables["core_survey__population"])
         del res  # notebook 20 runs in a kernel of its own: the cleaning's frames are gone by then
-        t_clean = time.perf_counter() - t1
-        if mode == "full":  # ... and the cleaning's kernel never imports the analysis: imported now, not timed
-            t2, c2 = time.perf_counter(), os.times()
+        if mode == "full":  # ... and the cleaning's kernel never imports the analysis: imported between the spans
+            spans.append((start, _clock()))
+            info["clean_s"] = round(spans[0][1][0] - spans[0][0][0], 3)
+            t2 = time.perf_counter()
             from helpers.analysis import crosstab, inputs, likert, present, regression, tables  # noqa: F401
             import_s += time.perf_counter() - t2
-            t1 += time.perf_counter() - t2
-            cpu0 = os.times_result([a + b - c for a, b, c in zip(cpu0, os.times(), c2)])
-            info["clean_s"] = round(t_clean, 3)
+            start = _clock()
             info.update(aspect1(processed, config_dir, P))
-    wall = time.perf_counter() - t1
-    cpu = os.times()  # the CPU of this process's threads in the timed span: user, and system (page faults)
-    info |= {"cpu_user_s": round(cpu.user - cpu0.user, 2), "cpu_sys_s": round(cpu.system - cpu0.system, 2)}
+    spans.append((start, _clock()))
+    wall, user, system = (sum(end[i] - begin[i] for begin, end in spans) for i in range(3))
+    info |= {"cpu_user_s": round(user, 2), "cpu_sys_s": round(system, 2)}
     peak = peak_rss_mb()
     if mode != "read":  # the NER worker process the cleaning started: its peak counts too
         info["ner_worker_peak_rss_mb"] = peak_rss_mb(ner.start().pid)
